@@ -1,0 +1,35 @@
+import type * as z from "zod";
+import type { FieldIssue } from "./result.js";
+
+const MAX_ECHOED_VALUE = 120;
+
+/** Zod's issues as the result's `fields`, each with a short echo of the rejected value. */
+export function inputIssues(error: z.ZodError, input: unknown): FieldIssue[] {
+  return error.issues.flatMap((issue): FieldIssue[] => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        field: [...issue.path, key].join("."),
+        issue: "unknown argument",
+        value: echo(valueAt(input, [...issue.path, key])),
+      }));
+    }
+    const value = valueAt(input, issue.path);
+    const issueText = value === undefined ? "required argument is missing" : issue.message;
+    return [{ field: issue.path.join(".") || "(arguments)", issue: issueText, value: echo(value) }];
+  });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function echo(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > MAX_ECHOED_VALUE ? `${text.slice(0, MAX_ECHOED_VALUE - 1)}…` : text;
+}

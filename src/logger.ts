@@ -1,0 +1,33 @@
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.js";
+import { REDACTED, scrubSecret } from "./secret.js";
+
+export type { Logger };
+
+/**
+ * pino on file descriptor 2: stdout carries JSON-RPC only. The key is removed twice, by path
+ * (headers, config) and from every finished line, so nested objects and error causes are covered.
+ */
+export function createLogger(
+  config: Pick<Config, "apiKey" | "logLevel">,
+  destination: pino.DestinationStream = pino.destination({ dest: 2, sync: true }),
+): Logger {
+  return pino(
+    {
+      name: "woodpecker-mcp",
+      level: config.logLevel,
+      redact: {
+        paths: [
+          "apiKey",
+          "*.apiKey",
+          'headers["x-api-key"]',
+          '*.headers["x-api-key"]',
+          '*.*.headers["x-api-key"]',
+        ],
+        censor: REDACTED,
+      },
+      hooks: { streamWrite: (line) => scrubSecret(line, config.apiKey) },
+    },
+    destination,
+  );
+}

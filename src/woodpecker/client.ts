@@ -1,0 +1,196 @@
+import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
+import { USER_AGENT } from "../package-info.js";
+import { ApiError, type ApiErrorReason } from "./api-error.js";
+import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
+import { readBodyCapped } from "./read-body.js";
+
+export const RETRY_STATUSES = [429, 500, 502, 503, 504] as const;
+/** A Retry-After longer than this is not waited out: the call fails and reports it instead. */
+export const RETRY_AFTER_CAP_MS = 10_000;
+const BACKOFF_LIMIT_MS = 5_000;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export interface WoodpeckerClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface RetryNotice {
+  /** The attempt about to be made, starting at 2. */
+  attempt: number;
+  maxAttempts: number;
+  reason: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface ApiSuccess {
+  status: number;
+  attempts: number;
+}
+
+/** The two DELETE calls, with retries, time limits and error bodies read into ApiError. */
+export class WoodpeckerClient {
+  readonly #http: KyInstance;
+  readonly #options: WoodpeckerClientOptions;
+
+  constructor(options: WoodpeckerClientOptions) {
+    this.#options = options;
+    this.#http = ky.create({
+      prefixUrl: `${options.baseUrl}/`,
+      headers: {
+        "x-api-key": options.apiKey,
+        "user-agent": USER_AGENT,
+        accept: "application/json",
+      },
+      timeout: options.timeoutMs,
+      redirect: "manual",
+      throwHttpErrors: true,
+    });
+  }
+
+  /** The longest a call may take: every attempt at its limit plus the longest waits between. */
+  get callBudgetMs(): number {
+    const { timeoutMs, maxRetries } = this.#options;
+    return (
+      timeoutMs * (maxRetries + 1) + maxRetries * Math.max(RETRY_AFTER_CAP_MS, BACKOFF_LIMIT_MS)
+    );
+  }
+
+  deleteDomain(domainName: string, options: CallOptions = {}): Promise<ApiSuccess> {
+    return this.#delete(`domains/${encodeURIComponent(domainName)}`, 202, options);
+  }
+
+  deleteMicrosoftCredential(credentialId: number, options: CallOptions = {}): Promise<ApiSuccess> {
+    return this.#delete(`mailboxes/microsoft/credentials/${credentialId}`, 204, options);
+  }
+
+  async #delete(path: string, expectedStatus: number, options: CallOptions): Promise<ApiSuccess> {
+    const deadline = AbortSignal.timeout(this.callBudgetMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const maxAttempts = this.#options.maxRetries + 1;
+    let attempts = 0;
+    try {
+      const response = await this.#http.delete(path, {
+        signal,
+        hooks: {
+          beforeRequest: [
+            () => {
+              attempts += 1;
+            },
+          ],
+        },
+        retry: {
+          limit: this.#options.maxRetries,
+          methods: ["delete"],
+          statusCodes: [...RETRY_STATUSES],
+          afterStatusCodes: [429, 503],
+          maxRetryAfter: RETRY_AFTER_CAP_MS,
+          backoffLimit: BACKOFF_LIMIT_MS,
+          shouldRetry: ({ error }) => {
+            const decision = retryDecision(error, signal);
+            if (decision === false) return false;
+            options.onRetry?.({
+              attempt: attempts + 1,
+              maxAttempts,
+              reason: describeRetryCause(error),
+            });
+            if (error instanceof HTTPError)
+              void error.response.body?.cancel().catch(() => undefined);
+            return decision;
+          },
+        },
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status !== expectedStatus) {
+        throw new ApiError(
+          { type: "http", status: response.status, body: { recognized: false } },
+          attempts,
+        );
+      }
+      return { status: response.status, attempts };
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(await this.#reasonFor(error, options.signal, deadline), attempts);
+    }
+  }
+
+  async #reasonFor(
+    error: unknown,
+    callerSignal: AbortSignal | undefined,
+    deadline: AbortSignal,
+  ): Promise<ApiErrorReason> {
+    if (error instanceof HTTPError) return this.#httpReason(error.response);
+    if (callerSignal?.aborted) return { type: "cancelled" };
+    if (deadline.aborted) return { type: "timeout", afterMs: this.callBudgetMs };
+    if (error instanceof TimeoutError) return { type: "timeout", afterMs: this.#options.timeoutMs };
+    return { type: "network", code: networkErrorCode(error) };
+  }
+
+  async #httpReason(response: Response): Promise<ApiErrorReason> {
+    const body = await readBodyCapped(response, MAX_ERROR_BODY_BYTES, this.#options.timeoutMs);
+    const parsed = body.failure === undefined ? parseErrorBody(body.text) : { recognized: false };
+    const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
+    return {
+      type: "http",
+      status: response.status,
+      body: parsed,
+      ...(parsed.recognized
+        ? {}
+        : {
+            unrecognizedBody:
+              body.failure === undefined
+                ? describeUnrecognizedBody(
+                    body.text,
+                    response.headers.get("content-type"),
+                    body.truncated,
+                  )
+                : `The response body could not be read: ${body.failure}.`,
+          }),
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
+  }
+}
+
+/** false: do not retry; true: retry now; undefined: let ky retry, honouring Retry-After. */
+function retryDecision(error: Error, signal: AbortSignal): boolean | undefined {
+  if (signal.aborted) return false;
+  if (error instanceof HTTPError) {
+    if (!(RETRY_STATUSES as readonly number[]).includes(error.response.status)) return false;
+    const retryAfter = parseRetryAfter(error.response.headers.get("retry-after"));
+    if (retryAfter !== undefined && retryAfter * 1000 > RETRY_AFTER_CAP_MS) return false;
+    return undefined;
+  }
+  return true;
+}
+
+function describeRetryCause(error: Error): string {
+  if (error instanceof HTTPError) return `Woodpecker answered HTTP ${error.response.status}`;
+  if (error instanceof TimeoutError) return "no answer within the time limit";
+  return `network error (${networkErrorCode(error)})`;
+}
+
+/** Retry-After as whole seconds from now, from either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function networkErrorCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z0-9_]+$/.test(code)) return code;
+    current = current.cause;
+  }
+  return error instanceof Error && error.name !== "Error" ? error.name : "unknown";
+}
