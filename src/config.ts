@@ -60,21 +60,25 @@ const commaList = (value: string) =>
     .map((item) => item.trim())
     .filter((item) => item !== "");
 
-const baseUrl = z
-  .url("must be an absolute URL")
-  .refine(
-    (value) => /^https?:$/.test(new URL(value).protocol),
-    "must use https:// (or http:// to loopback)",
-  )
-  .refine(
-    (value) => new URL(value).protocol === "https:" || isLoopback(new URL(value).hostname),
-    "must use https://; plain http:// is allowed only to localhost, 127.0.0.0/8 or [::1], so the API key never travels in clear",
-  )
-  .refine((value) => {
-    const url = new URL(value);
-    return url.username === "" && url.password === "" && url.search === "" && url.hash === "";
-  }, "must not carry credentials, a query or a fragment")
-  .transform((value) => value.replace(/\/+$/, ""));
+const baseUrl = z.string().transform((value, ctx) => {
+  const problem = baseUrlProblem(value.trim());
+  if (problem === undefined) return value.trim().replace(/\/+$/, "");
+  ctx.addIssue({ code: "custom", message: problem });
+  return z.NEVER;
+});
+
+function baseUrlProblem(value: string): string | undefined {
+  if (!URL.canParse(value)) return "must be an absolute URL";
+  const url = new URL(value);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return "must use https://";
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    return "must use https://; plain http:// is allowed only to localhost, 127.0.0.0/8 or [::1], so the API key never travels in clear";
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+    return "must not carry credentials, a query or a fragment";
+  }
+  return undefined;
+}
 
 const EnvSchema = z.object({
   WOODPECKER_API_KEY: z.preprocess(blankAsUnset, z.string().trim().optional()),

@@ -1,7 +1,7 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
-import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
+import { describeUnrecognizedBody, parseErrorBody, sanitize } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
 
 export const RETRY_STATUSES = [429, 500, 502, 503, 504] as const;
@@ -185,12 +185,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** The system error code (ECONNRESET, ENOTFOUND, …) from the cause chain, else the last cause. */
 function networkErrorCode(error: unknown): string {
   let current: unknown = error;
+  let last = "unknown";
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     const code = (current as Error & { code?: unknown }).code;
     if (typeof code === "string" && /^[A-Z0-9_]+$/.test(code)) return code;
+    last = sanitize(current.message, 80);
     current = current.cause;
   }
-  return error instanceof Error && error.name !== "Error" ? error.name : "unknown";
+  return last;
 }

@@ -1,0 +1,290 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { USER_AGENT } from "../../src/package-info.js";
+import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
+import { ApiError, type ApiErrorReason } from "../../src/woodpecker/api-error.js";
+import {
+  parseRetryAfter,
+  type RetryNotice,
+  WoodpeckerClient,
+} from "../../src/woodpecker/client.js";
+import { TEST_KEY } from "../helpers/harness.js";
+import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
+
+let simulation: WoodpeckerSimulation;
+
+beforeEach(async () => {
+  simulation = await WoodpeckerSimulation.start({ apiKey: TEST_KEY });
+});
+afterEach(() => simulation.close());
+
+function clientWith(options: { maxRetries?: number; timeoutMs?: number; apiKey?: string } = {}) {
+  return new WoodpeckerClient({
+    baseUrl: simulation.baseUrl,
+    apiKey: options.apiKey ?? TEST_KEY,
+    timeoutMs: options.timeoutMs ?? 2_000,
+    maxRetries: options.maxRetries ?? 2,
+  });
+}
+
+async function failureOf(call: Promise<unknown>): Promise<ApiError> {
+  const error = await call.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+  return error;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return {
+    type: "respond" as const,
+    status,
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  };
+}
+
+function httpReason(error: ApiError): Extract<ApiErrorReason, { type: "http" }> {
+  if (error.reason.type !== "http") throw new Error(`expected http, got ${error.reason.type}`);
+  return error.reason;
+}
+
+describe("requests", () => {
+  it("sends DELETE with x-api-key, a User-Agent and the encoded path", async () => {
+    const response = await clientWith().deleteDomain("piedpiper.com");
+    expect(response).toEqual({ status: 202, attempts: 1 });
+    const [request] = simulation.requests;
+    expect(request?.method).toBe("DELETE");
+    expect(request?.path).toBe("/rest/v2/domains/piedpiper.com");
+    expect(request?.headers["x-api-key"]).toBe(TEST_KEY);
+    expect(request?.headers["user-agent"]).toBe(USER_AGENT);
+    expect(USER_AGENT).toMatch(/^woodpecker-mcp-destructive\/\d+\.\d+\.\d+ /);
+  });
+
+  it("deletes a free credential with 204", async () => {
+    expect(await clientWith().deleteMicrosoftCredential(22334466)).toEqual({
+      status: 204,
+      attempts: 1,
+    });
+    expect(simulation.requests[0]?.path).toBe("/rest/v2/mailboxes/microsoft/credentials/22334466");
+  });
+
+  it("treats a 2xx other than the documented one as an error", async () => {
+    simulation.faults.push({ type: "respond", status: 200, body: "{}" });
+    const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
+    expect(httpReason(error).status).toBe(200);
+  });
+
+  it("does not follow a redirect (the key would go with it)", async () => {
+    simulation.faults.push({
+      type: "respond",
+      status: 307,
+      headers: { location: "http://127.0.0.1:1/steal" },
+    });
+    const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
+    expect(httpReason(error).status).toBe(307);
+    expect(simulation.requests).toHaveLength(1);
+  });
+});
+
+describe("documented error bodies", () => {
+  it.each([
+    [401, CREDENTIAL_PAGE[401]],
+    [404, CREDENTIAL_PAGE[404]],
+    [422, CREDENTIAL_PAGE[422]],
+    [500, CREDENTIAL_PAGE[500]],
+  ] as const)("reads the credential page's %i body", async (status, body) => {
+    simulation.faults.push(json(status, body), json(status, body), json(status, body));
+    const error = await failureOf(clientWith().deleteMicrosoftCredential(1));
+    const reason = httpReason(error);
+    expect(reason.status).toBe(status);
+    expect(reason.body.recognized).toBe(true);
+    expect(reason.unrecognizedBody).toBeUndefined();
+  });
+
+  it.each([
+    [400, DOMAIN_PAGE[400]],
+    [401, DOMAIN_PAGE[401]],
+    [422, DOMAIN_PAGE[422]],
+    [500, DOMAIN_PAGE[500]],
+    [503, DOMAIN_PAGE[503]],
+  ] as const)("reads the domain page's %i body", async (status, body) => {
+    simulation.faults.push(json(status, body), json(status, body), json(status, body));
+    const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
+    expect(httpReason(error).body.recognized).toBe(true);
+  });
+});
+
+describe("retries", () => {
+  it.each([429, 500, 502, 503, 504])(
+    "retries %i up to the limit and reports every attempt",
+    async (status) => {
+      simulation.faults.push(
+        json(status, {}),
+        json(status, {}),
+        json(status, {}),
+        json(status, {}),
+      );
+      const notices: RetryNotice[] = [];
+      const error = await failureOf(
+        clientWith({ maxRetries: 2 }).deleteDomain("piedpiper.com", {
+          onRetry: (n) => notices.push(n),
+        }),
+      );
+      expect(httpReason(error).status).toBe(status);
+      expect(error.attempts).toBe(3);
+      expect(simulation.requests).toHaveLength(3);
+      expect(notices.map((n) => n.attempt)).toEqual([2, 3]);
+      expect(notices[0]?.reason).toBe(`Woodpecker answered HTTP ${status}`);
+    },
+  );
+
+  it("succeeds when a retry succeeds", async () => {
+    simulation.faults.push(json(503, DOMAIN_PAGE[503]), json(502, {}));
+    expect(await clientWith().deleteDomain("piedpiper.com")).toEqual({ status: 202, attempts: 3 });
+  });
+
+  it.each([400, 401, 403, 404, 422])("never retries %i", async (status) => {
+    simulation.faults.push(json(status, {}), json(status, {}));
+    const error = await failureOf(clientWith({ maxRetries: 3 }).deleteDomain("piedpiper.com"));
+    expect(error.attempts).toBe(1);
+    expect(simulation.requests).toHaveLength(1);
+  });
+
+  it("makes exactly one attempt with WOODPECKER_MAX_RETRIES=0", async () => {
+    simulation.faults.push(json(503, {}), json(503, {}));
+    const error = await failureOf(clientWith({ maxRetries: 0 }).deleteDomain("piedpiper.com"));
+    expect(error.attempts).toBe(1);
+    expect(simulation.requests).toHaveLength(1);
+  });
+
+  it("honours Retry-After in seconds", async () => {
+    simulation.faults.push(json(429, {}, { "retry-after": "1" }));
+    const started = Date.now();
+    expect(await clientWith().deleteDomain("piedpiper.com")).toEqual({ status: 202, attempts: 2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("honours Retry-After as an HTTP date", async () => {
+    const inOneSecond = new Date(Date.now() + 2_000).toUTCString();
+    simulation.faults.push(json(503, DOMAIN_PAGE[503], { "retry-after": inOneSecond }));
+    const started = Date.now();
+    expect(await clientWith().deleteDomain("piedpiper.com")).toEqual({ status: 202, attempts: 2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
+  it("does not wait out a Retry-After beyond the cap, and reports it", async () => {
+    simulation.faults.push(json(429, {}, { "retry-after": "120" }));
+    const started = Date.now();
+    const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error.attempts).toBe(1);
+    expect(httpReason(error).retryAfterSeconds).toBe(120);
+  });
+
+  it("parses Retry-After", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(parseRetryAfter("30", now)).toBe(30);
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10);
+    expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+describe("faults", () => {
+  it("times out a hanging attempt, retries, and gives up after the allowed attempts", async () => {
+    simulation.faults.push({ type: "hang" }, { type: "hang" });
+    const started = Date.now();
+    const error = await failureOf(
+      clientWith({ timeoutMs: 200, maxRetries: 1 }).deleteDomain("piedpiper.com"),
+    );
+    expect(error.reason).toEqual({ type: "timeout", afterMs: 200 });
+    expect(error.attempts).toBe(2);
+    expect(simulation.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("reports a connection reset as a network error after retrying", async () => {
+    simulation.faults.push({ type: "reset" }, { type: "reset" }, { type: "reset" });
+    const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
+    expect(error.reason.type).toBe("network");
+    expect(error.attempts).toBe(3);
+  });
+
+  it("reports a refused connection as a network error", async () => {
+    const closed = await WoodpeckerSimulation.start({ apiKey: TEST_KEY });
+    const baseUrl = closed.baseUrl;
+    await closed.close();
+    const client = new WoodpeckerClient({
+      baseUrl,
+      apiKey: TEST_KEY,
+      timeoutMs: 1_000,
+      maxRetries: 0,
+    });
+    const error = await failureOf(client.deleteDomain("piedpiper.com"));
+    expect(error.reason).toEqual({ type: "network", code: "ECONNREFUSED" });
+  });
+
+  it("reports a body cut off mid-way as unreadable", async () => {
+    simulation.faults.push({
+      type: "reset_mid_body",
+      status: 422,
+      body: JSON.stringify(DOMAIN_PAGE[422]),
+    });
+    const reason = httpReason(await failureOf(clientWith().deleteDomain("piedpiper.com")));
+    expect(reason.status).toBe(422);
+    expect(reason.body.recognized).toBe(false);
+    expect(reason.unrecognizedBody).toMatch(/could not be read/);
+  });
+
+  it("bounds a body that drips too slowly", async () => {
+    simulation.faults.push({ ...json(422, DOMAIN_PAGE[422]), dripChunkMs: 50 });
+    const started = Date.now();
+    const reason = httpReason(
+      await failureOf(clientWith({ timeoutMs: 300 }).deleteDomain("piedpiper.com")),
+    );
+    expect(reason.unrecognizedBody).toMatch(/did not arrive within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("keeps a short excerpt of an HTML 502 page", async () => {
+    const html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    simulation.faults.push(
+      ...[1, 2, 3].map(() => ({
+        type: "respond" as const,
+        status: 502,
+        body: html,
+        headers: { "content-type": "text/html" },
+      })),
+    );
+    const reason = httpReason(await failureOf(clientWith().deleteDomain("piedpiper.com")));
+    expect(reason.status).toBe(502);
+    expect(reason.unrecognizedBody).toContain("text/html");
+    expect(reason.unrecognizedBody).toContain("502 Bad Gateway");
+  });
+
+  it("reads at most 64 KiB of a 10 MB body", async () => {
+    simulation.faults.push({ type: "respond", status: 400, body: "x".repeat(10 * 1024 * 1024) });
+    const reason = httpReason(await failureOf(clientWith().deleteDomain("piedpiper.com")));
+    expect(reason.unrecognizedBody).toMatch(/over 65536 characters/);
+    expect(reason.unrecognizedBody?.length).toBeLessThan(300);
+  });
+
+  it("cancels the request when the caller aborts, and the connection closes", async () => {
+    simulation.faults.push({ type: "hang" });
+    const closed = new Promise<void>((resolve) => {
+      simulation.onConnectionClosed = resolve;
+    });
+    const controller = new AbortController();
+    const call = failureOf(
+      clientWith().deleteDomain("piedpiper.com", { signal: controller.signal }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    const error = await call;
+    expect(error.reason).toEqual({ type: "cancelled" });
+    await closed;
+    expect(simulation.requests).toHaveLength(1);
+  });
+});
