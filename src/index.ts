@@ -29,7 +29,7 @@ async function main(): Promise<void> {
 
 async function serve(config: Config): Promise<void> {
   const logger = createLogger(config);
-  const backend = await connectBackend(config);
+  const backend = await connectBackend(config, logger);
   const server = createServer({ config, client: backend.client, logger, secret: config.apiKey });
 
   let stopping = false;
@@ -69,8 +69,8 @@ interface Backend {
   close: () => Promise<void>;
 }
 
-async function connectBackend(config: Config): Promise<Backend> {
-  const limits = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries };
+async function connectBackend(config: Config, logger: Logger): Promise<Backend> {
+  const limits = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, logger };
   if (config.sandbox) {
     const { startSandbox } = await import("./sandbox/start.js");
     const sandbox = await startSandbox();

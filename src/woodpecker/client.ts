@@ -1,4 +1,5 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
+import type { Logger } from "../logger.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { describeUnrecognizedBody, parseErrorBody, sanitize } from "./error-body.js";
@@ -15,6 +16,8 @@ export interface WoodpeckerClientOptions {
   apiKey: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Receives one debug line per attempt (its headers are redacted by the logger). */
+  logger?: Logger;
 }
 
 export interface RetryNotice {
@@ -80,8 +83,19 @@ export class WoodpeckerClient {
         signal,
         hooks: {
           beforeRequest: [
-            () => {
+            (request) => {
               attempts += 1;
+              this.#options.logger?.debug(
+                {
+                  request: {
+                    method: request.method,
+                    url: request.url,
+                    headers: Object.fromEntries(request.headers),
+                  },
+                  attempt: attempts,
+                },
+                "woodpecker request",
+              );
             },
           ],
         },

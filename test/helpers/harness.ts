@@ -62,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}) {
           apiKey: config.apiKey,
           timeoutMs: config.timeoutMs,
           maxRetries: config.maxRetries,
+          logger,
         });
   const server = createServer({ config, client, logger, secret: config.apiKey });
   const mcpClient = new Client(
