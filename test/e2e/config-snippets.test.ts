@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+const PLACEHOLDER = "/absolute/path/to/woodpecker-mcp";
+
+const ServerEntry = z.object({
+  command: z.string(),
+  args: z.array(z.string()),
+  env: z.record(z.string(), z.string()).optional(),
+});
+const McpJson = z.object({ mcpServers: z.record(z.string(), ServerEntry) });
+
+/** Spawns a server exactly as a client would from its config entry, and lists its tools. */
+async function listToolsAsWritten(entry: z.infer<typeof ServerEntry>): Promise<string[]> {
+  const transport = new StdioClientTransport({
+    command: entry.command,
+    args: entry.args.map((arg) => arg.replace(PLACEHOLDER, ROOT)),
+    env: { PATH: process.env.PATH ?? "", ...entry.env },
+    stderr: "ignore",
+  });
+  const client = new Client({ name: "snippet-check", version: "1.0.0" });
+  await client.connect(transport);
+  try {
+    const { tools } = await client.listTools();
+    return tools.map((tool) => tool.name);
+  } finally {
+    await client.close();
+  }
+}
+
+describe("configuration snippets", () => {
+  const example = McpJson.parse(JSON.parse(readFileSync(`${ROOT}/mcp.json.example`, "utf8")));
+
+  it.each(Object.entries(example.mcpServers))(
+    "mcp.json.example entry %s starts and lists both tools",
+    async (_name, entry) => {
+      expect(await listToolsAsWritten(entry)).toEqual([
+        "delete_domain",
+        "delete_microsoft_credential",
+      ]);
+    },
+  );
+
+  it("every mcpServers JSON block in the README starts as written", async () => {
+    const readme = readFileSync(`${ROOT}/README.md`, "utf8");
+    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+    const entries = blocks
+      .filter((block) => block.includes('"mcpServers"'))
+      .flatMap((block) => Object.values(McpJson.parse(JSON.parse(block)).mcpServers));
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    for (const entry of entries) {
+      expect(await listToolsAsWritten(entry)).toEqual([
+        "delete_domain",
+        "delete_microsoft_credential",
+      ]);
+    }
+  });
+});
