@@ -1,0 +1,20 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // stdout is the JSON-RPC channel: nothing in the server may print to it by accident.
+    files: ["src/**/*.ts"],
+    ignores: ["src/demo.ts"],
+    rules: { "no-console": ["error", { allow: ["error"] }] },
+  },
+);
