@@ -4,6 +4,7 @@ import { type Config, ConfigError, parseCli } from "./config.js";
 import { HELP_TEXT } from "./help.js";
 import { createLogger, type Logger } from "./logger.js";
 import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
+import { answerUnreadableMessages } from "./protocol-errors.js";
 import { createServer } from "./server.js";
 import { WoodpeckerClient } from "./woodpecker/client.js";
 
@@ -45,7 +46,9 @@ async function serve(config: Config): Promise<void> {
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
 
-  await server.connect(new StdioServerTransport());
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  answerUnreadableMessages(server, transport, logger);
   logger.info(
     {
       version: SERVER_VERSION,

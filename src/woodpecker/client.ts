@@ -74,8 +74,8 @@ export class WoodpeckerClient {
   }
 
   async #delete(path: string, expectedStatus: number, options: CallOptions): Promise<ApiSuccess> {
-    const deadline = AbortSignal.timeout(this.callBudgetMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const call = new CallSignal(this.callBudgetMs, options.signal);
+    const signal = call.signal;
     const maxAttempts = this.#options.maxRetries + 1;
     let attempts = 0;
     try {
@@ -130,18 +130,16 @@ export class WoodpeckerClient {
       return { status: response.status, attempts };
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError(await this.#reasonFor(error, options.signal, deadline), attempts);
+      throw new ApiError(await this.#reasonFor(error, call), attempts);
+    } finally {
+      call.dispose();
     }
   }
 
-  async #reasonFor(
-    error: unknown,
-    callerSignal: AbortSignal | undefined,
-    deadline: AbortSignal,
-  ): Promise<ApiErrorReason> {
+  async #reasonFor(error: unknown, call: CallSignal): Promise<ApiErrorReason> {
     if (error instanceof HTTPError) return this.#httpReason(error.response);
-    if (callerSignal?.aborted) return { type: "cancelled" };
-    if (deadline.aborted) return { type: "timeout", afterMs: this.callBudgetMs };
+    if (call.cancelledByCaller) return { type: "cancelled" };
+    if (call.pastDeadline) return { type: "timeout", afterMs: this.callBudgetMs };
     if (error instanceof TimeoutError) return { type: "timeout", afterMs: this.#options.timeoutMs };
     return { type: "network", code: networkErrorCode(error) };
   }
@@ -168,6 +166,42 @@ export class WoodpeckerClient {
           }),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     };
+  }
+}
+
+/**
+ * Aborts on the caller's signal or at the call's deadline. Built by hand, not with
+ * AbortSignal.timeout/any, so that its timer and listener go away as soon as the call ends
+ * instead of living on for the whole budget.
+ */
+class CallSignal {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onCallerAbort = () => this.#controller.abort(this.#caller?.reason);
+  pastDeadline = false;
+
+  constructor(budgetMs: number, caller: AbortSignal | undefined) {
+    this.#caller = caller;
+    this.#timer = setTimeout(() => {
+      this.pastDeadline = true;
+      this.#controller.abort(new DOMException("The call exceeded its time budget", "TimeoutError"));
+    }, budgetMs);
+    if (caller?.aborted) this.#onCallerAbort();
+    else caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get cancelledByCaller(): boolean {
+    return this.#caller?.aborted === true;
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#caller?.removeEventListener("abort", this.#onCallerAbort);
   }
 }
 

@@ -199,6 +199,7 @@ describe("process behaviour", () => {
     });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send("this is not json");
+    send({ not: "json-rpc" });
     send({ jsonrpc: "2.0", id: 2, method: "no/such/method" });
     simulation.faults.push(
       json(401, { ...CREDENTIAL_PAGE[401], detail: `key ${TEST_KEY} is invalid` }),
@@ -221,6 +222,8 @@ describe("process behaviour", () => {
     );
     expect(messages.every((message) => message.jsonrpc === "2.0")).toBe(true);
     expect(messages.find((message) => message.id === 2)?.error?.code).toBe(-32601);
+    const nullIdErrors = messages.filter((message) => message.id === null).map((message) => message.error?.code);
+    expect(nullIdErrors).toEqual([-32700, -32600]);
     expect(messages.some((message) => message.id === 3)).toBe(true);
     expect(stdout).not.toContain(TEST_KEY);
     expect(stderr).not.toContain(TEST_KEY);
