@@ -211,7 +211,7 @@ describe("process behaviour", () => {
       params: { name: "delete_microsoft_credential", arguments: { credential_id: 5 } },
     });
     send({ jsonrpc: "2.0", id: 4, method: "tools/list" });
-    await waitFor(() => stdout.includes('"id":4'));
+    await waitFor(() => stdout.includes('"id":3') && stdout.includes('"id":4'));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.stdin.end();
     expect(await exited).toBe(0);
