@@ -1,0 +1,44 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { SERVER_NAME, SERVER_VERSION } from "../../src/package-info.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "woodpecker-pack-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+
+describe("the npm package", () => {
+  it("packs only the bundle, installs into an empty folder, and runs from there", async () => {
+    const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", work], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    expect(packed?.files.map((file) => file.path).sort()).toEqual(["README.md", "dist/index.js", "package.json"]);
+
+    const project = join(work, "consumer");
+    execFileSync("mkdir", ["-p", project]);
+    npm(["init", "-y"], project);
+    npm(["install", "--no-audit", "--no-fund", join(work, packed?.filename ?? "")], project);
+    const bin = join(project, "node_modules", ".bin", SERVER_NAME);
+    expect(execFileSync(bin, ["--version"], { encoding: "utf8" })).toBe(`${SERVER_VERSION}\n`);
+
+    const client = new Client({ name: "package-check", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({ command: bin, args: ["--sandbox"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" }),
+    );
+    try {
+      const response = await client.callTool({ name: "delete_microsoft_credential", arguments: { credential_id: 22334466 } });
+      expect(response.structuredContent).toMatchObject({ ok: true, status: "deleted", sandbox: true });
+    } finally {
+      await client.close();
+    }
+  });
+});
