@@ -12,6 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.mjs"],
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", fetch: "readonly", performance: "readonly", URL: "readonly", setTimeout: "readonly" },
+    },
+  },
+  {
     // stdout is the JSON-RPC channel: nothing in the server may print to it by accident.
     files: ["src/**/*.ts"],
     ignores: ["src/demo.ts"],
