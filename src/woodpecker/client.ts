@@ -1,4 +1,4 @@
-import ky, { HTTPError, type KyInstance, TimeoutError } from "ky";
+import type { HTTPError, KyInstance } from "ky";
 import type { Logger } from "../logger.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
@@ -37,24 +37,37 @@ export interface ApiSuccess {
   attempts: number;
 }
 
-/** The two DELETE calls, with retries, time limits and error bodies read into ApiError. */
+type KyModule = typeof import("ky");
+
+/**
+ * The two DELETE calls, with retries, time limits and error bodies read into ApiError. ky (and
+ * with it Node's fetch) is loaded on the first call, not at start-up: listing the tools needs
+ * neither.
+ */
 export class WoodpeckerClient {
-  readonly #http: KyInstance;
+  #http: Promise<{ ky: KyModule; instance: KyInstance }> | undefined;
   readonly #options: WoodpeckerClientOptions;
 
   constructor(options: WoodpeckerClientOptions) {
     this.#options = options;
-    this.#http = ky.create({
-      prefixUrl: `${options.baseUrl}/`,
-      headers: {
-        "x-api-key": options.apiKey,
-        "user-agent": USER_AGENT,
-        accept: "application/json",
-      },
-      timeout: options.timeoutMs,
-      redirect: "manual",
-      throwHttpErrors: true,
-    });
+  }
+
+  #loadHttp(): Promise<{ ky: KyModule; instance: KyInstance }> {
+    this.#http ??= import("ky").then((ky) => ({
+      ky,
+      instance: ky.default.create({
+        prefixUrl: `${this.#options.baseUrl}/`,
+        headers: {
+          "x-api-key": this.#options.apiKey,
+          "user-agent": USER_AGENT,
+          accept: "application/json",
+        },
+        timeout: this.#options.timeoutMs,
+        redirect: "manual",
+        throwHttpErrors: true,
+      }),
+    }));
+    return this.#http;
   }
 
   /** The longest a call may take: every attempt at its limit plus the longest waits between. */
@@ -74,12 +87,13 @@ export class WoodpeckerClient {
   }
 
   async #delete(path: string, expectedStatus: number, options: CallOptions): Promise<ApiSuccess> {
+    const { ky, instance } = await this.#loadHttp();
     const call = new CallSignal(this.callBudgetMs, options.signal);
     const signal = call.signal;
     const maxAttempts = this.#options.maxRetries + 1;
     let attempts = 0;
     try {
-      const response = await this.#http.delete(path, {
+      const response = await instance.delete(path, {
         signal,
         hooks: {
           beforeRequest: [
@@ -107,15 +121,16 @@ export class WoodpeckerClient {
           maxRetryAfter: RETRY_AFTER_CAP_MS,
           backoffLimit: BACKOFF_LIMIT_MS,
           shouldRetry: ({ error }) => {
-            const decision = retryDecision(error, signal);
+            const decision = retryDecision(ky, error, signal);
             if (decision === false) return false;
             options.onRetry?.({
               attempt: attempts + 1,
               maxAttempts,
-              reason: describeRetryCause(error),
+              reason: describeRetryCause(ky, error),
             });
-            if (error instanceof HTTPError)
+            if (error instanceof ky.HTTPError) {
               void error.response.body?.cancel().catch(() => undefined);
+            }
             return decision;
           },
         },
@@ -130,17 +145,17 @@ export class WoodpeckerClient {
       return { status: response.status, attempts };
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError(await this.#reasonFor(error, call), attempts);
+      throw new ApiError(await this.#reasonFor(ky, error, call), attempts);
     } finally {
       call.dispose();
     }
   }
 
-  async #reasonFor(error: unknown, call: CallSignal): Promise<ApiErrorReason> {
-    if (error instanceof HTTPError) return this.#httpReason(error.response);
+  async #reasonFor(ky: KyModule, error: unknown, call: CallSignal): Promise<ApiErrorReason> {
+    if (error instanceof ky.HTTPError) return this.#httpReason(error.response);
     if (call.cancelledByCaller) return { type: "cancelled" };
     if (call.pastDeadline) return { type: "timeout", afterMs: this.callBudgetMs };
-    if (error instanceof TimeoutError) return { type: "timeout", afterMs: this.#options.timeoutMs };
+    if (error instanceof ky.TimeoutError) return { type: "timeout", afterMs: this.#options.timeoutMs };
     return { type: "network", code: networkErrorCode(error) };
   }
 
@@ -206,9 +221,9 @@ class CallSignal {
 }
 
 /** false: do not retry; true: retry now; undefined: let ky retry, honouring Retry-After. */
-function retryDecision(error: Error, signal: AbortSignal): boolean | undefined {
+function retryDecision(ky: KyModule, error: Error, signal: AbortSignal): boolean | undefined {
   if (signal.aborted) return false;
-  if (error instanceof HTTPError) {
+  if (error instanceof ky.HTTPError) {
     if (!(RETRY_STATUSES as readonly number[]).includes(error.response.status)) return false;
     const retryAfter = parseRetryAfter(error.response.headers.get("retry-after"));
     if (retryAfter !== undefined && retryAfter * 1000 > RETRY_AFTER_CAP_MS) return false;
@@ -217,9 +232,9 @@ function retryDecision(error: Error, signal: AbortSignal): boolean | undefined {
   return true;
 }
 
-function describeRetryCause(error: Error): string {
-  if (error instanceof HTTPError) return `Woodpecker answered HTTP ${error.response.status}`;
-  if (error instanceof TimeoutError) return "no answer within the time limit";
+function describeRetryCause(ky: KyModule, error: Error): string {
+  if (error instanceof ky.HTTPError) return `Woodpecker answered HTTP ${(error as HTTPError).response.status}`;
+  if (error instanceof ky.TimeoutError) return "no answer within the time limit";
   return `network error (${networkErrorCode(error)})`;
 }
 
