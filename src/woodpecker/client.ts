@@ -1,4 +1,4 @@
-import type { HTTPError, KyInstance } from "ky";
+import type { KyInstance } from "ky";
 import type { Logger } from "../logger.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
@@ -233,7 +233,7 @@ function retryDecision(ky: KyModule, error: Error, signal: AbortSignal): boolean
 }
 
 function describeRetryCause(ky: KyModule, error: Error): string {
-  if (error instanceof ky.HTTPError) return `Woodpecker answered HTTP ${(error as HTTPError).response.status}`;
+  if (error instanceof ky.HTTPError) return `Woodpecker answered HTTP ${error.response.status}`;
   if (error instanceof ky.TimeoutError) return "no answer within the time limit";
   return `network error (${networkErrorCode(error)})`;
 }

@@ -21,7 +21,7 @@ describe("the npm package", () => {
       filename: string;
       files: { path: string }[];
     }[];
-    expect(packed?.files.map((file) => file.path).sort()).toEqual(["README.md", "dist/index.js", "package.json"]);
+    expect(packed?.files.map((file) => file.path).sort()).toEqual(["README.md", "dist/index.js", "dist/server.cjs", "package.json"]);
 
     const project = join(work, "consumer");
     execFileSync("mkdir", ["-p", project]);

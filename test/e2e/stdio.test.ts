@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
@@ -228,6 +231,38 @@ describe("process behaviour", () => {
     expect(stdout).not.toContain(TEST_KEY);
     expect(stderr).not.toContain(TEST_KEY);
     expect(stderr).toContain("[redacted]");
+  });
+
+  it("keeps V8's code cache per user, survives a corrupt one, and can do without", () => {
+    const temp = mkdtempSync(join(tmpdir(), "woodpecker-cache-test-"));
+    const run = (env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [BUILT_SERVER], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, TMPDIR: temp, LOG_LEVEL: "silent", ...env },
+        input: `${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" })}\n`,
+      });
+    try {
+      expect(run().status).toBe(0);
+      const directory = readdirSync(temp).find((name) => name.startsWith("woodpecker-mcp-cache-")) ?? "";
+      const [cacheFile] = readdirSync(join(temp, directory));
+      const cachePath = join(temp, directory, cacheFile ?? "");
+      expect(statSync(join(temp, directory)).mode & 0o777).toBe(0o700);
+      const written = readFileSync(cachePath);
+      expect(written.length).toBeGreaterThan(10_000);
+
+      writeFileSync(cachePath, "not a code cache");
+      const corrupt = run();
+      expect(corrupt.status).toBe(0);
+      expect(corrupt.stdout).toContain("delete_domain");
+      expect(readFileSync(cachePath).length).toBeGreaterThan(10_000);
+
+      rmSync(join(temp, directory), { recursive: true });
+      const disabled = run({ NODE_DISABLE_COMPILE_CACHE: "1" });
+      expect(disabled.stdout).toContain("delete_domain");
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 
   it.each(["SIGTERM", "SIGINT"] as const)("exits 0 on %s", async (signal) => {

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, ConfigError, parseCli } from "./config.js";
 import { HELP_TEXT } from "./help.js";
