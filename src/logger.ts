@@ -17,13 +17,7 @@ export function createLogger(
       name: "woodpecker-mcp",
       level: config.logLevel,
       redact: {
-        paths: [
-          "apiKey",
-          "*.apiKey",
-          'headers["x-api-key"]',
-          '*.headers["x-api-key"]',
-          '*.*.headers["x-api-key"]',
-        ],
+        paths: ["apiKey", "config.apiKey", 'headers["x-api-key"]', 'request.headers["x-api-key"]'],
         censor: REDACTED,
       },
       hooks: { streamWrite: (line) => scrubSecret(line, config.apiKey) },

@@ -174,10 +174,12 @@ function advertisedAs(strict: z.ZodObject): z.ZodObject {
 }
 
 function toCallToolResult(result: ToolResult, secret: string | undefined): CallToolResult {
-  const safe: ToolResult = JSON.parse(scrubSecret(JSON.stringify(result), secret));
+  const raw = JSON.stringify(result);
+  const json = scrubSecret(raw, secret);
+  const safe: ToolResult = json === raw ? result : JSON.parse(json);
   const next = safe.error ? ` Next: ${safe.error.hint}` : "";
   return {
-    content: [{ type: "text", text: `${safe.message}${next}\n\n${JSON.stringify(safe)}` }],
+    content: [{ type: "text", text: `${safe.message}${next}\n\n${json}` }],
     structuredContent: safe,
     isError: !safe.ok,
   };
