@@ -151,6 +151,9 @@ const EnvSchema = z.object({
   ),
 });
 
+/** Every environment variable the server reads. */
+export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
+
 function isToolName(name: string): name is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(name);
 }

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ENV_VARIABLES } from "../../src/config.js";
+import { HELP_TEXT } from "../../src/help.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const readJson = (path: string) => JSON.parse(readFileSync(`${ROOT}/${path}`, "utf8"));
+const pkg = readJson("package.json");
+const serverJson = readJson("packaging/server.json");
+const manifest = readJson("packaging/mcpb/manifest.json");
+const readme = readFileSync(`${ROOT}/README.md`, "utf8");
+
+describe("packaging metadata", () => {
+  it("server.json matches package.json", () => {
+    expect(serverJson.name).toBe(pkg.mcpName);
+    expect(serverJson.version).toBe(pkg.version);
+    expect(serverJson.packages).toHaveLength(1);
+    expect(serverJson.packages[0]).toMatchObject({ registryType: "npm", identifier: pkg.name, version: pkg.version, transport: { type: "stdio" } });
+  });
+
+  it("server.json lists every environment variable, and only the key as secret", () => {
+    const variables: { name: string; isSecret?: boolean }[] = serverJson.packages[0].environmentVariables;
+    expect(variables.map((v) => v.name).sort()).toEqual([...ENV_VARIABLES].sort());
+    expect(variables.filter((v) => v.isSecret).map((v) => v.name)).toEqual(["WOODPECKER_API_KEY"]);
+  });
+
+  it("the MCP Bundle manifest matches package.json and asks for the key as a secret", () => {
+    expect(manifest.name).toBe(pkg.name);
+    expect(manifest.version).toBe(pkg.version);
+    expect(manifest.user_config.api_key).toMatchObject({ type: "string", sensitive: true, required: true });
+    expect(Object.keys(manifest.server.mcp_config.env).every((name) => ENV_VARIABLES.includes(name))).toBe(true);
+    expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual(["delete_domain", "delete_microsoft_credential"]);
+  });
+
+  it("the README's table and --help each list every environment variable once", () => {
+    for (const name of ENV_VARIABLES) {
+      expect(readme.match(new RegExp(`^\\| \`${name}\` +\\|`, "gm"))).toHaveLength(1);
+      expect(HELP_TEXT.match(new RegExp(`^  ${name} `, "gm"))).toHaveLength(1);
+    }
+    const tableRows = readme.match(/^\| `[A-Z_]+` +\|/gm) ?? [];
+    expect(tableRows).toHaveLength(ENV_VARIABLES.length);
+  });
+});
