@@ -10,30 +10,34 @@ import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
 const bundlePath = fileURLToPath(new URL("./server.cjs", import.meta.url));
-const source = readFileSync(bundlePath, "utf8");
-const cachePath = codeCachePath();
-const cachedData = cachePath === undefined ? undefined : readIfPresent(cachePath);
+runBundle();
 
-const script = new Script(Module.wrap(source), {
-  filename: bundlePath,
-  ...(cachedData === undefined ? {} : { cachedData }),
-});
-const moduleObject = { exports: {} };
-const runBundle: (...args: unknown[]) => void = script.runInThisContext();
-runBundle.call(
-  moduleObject.exports,
-  moduleObject.exports,
-  createRequire(bundlePath),
-  moduleObject,
-  bundlePath,
-  dirname(bundlePath),
-);
-if (cachePath !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-  writeAtomically(cachePath, script.createCachedData());
+// In a function so that the source text and the cache buffer can be collected once it returns.
+function runBundle(): void {
+  const source = readFileSync(bundlePath, "utf8");
+  const cachePath = codeCachePath(source.length);
+  const cachedData = cachePath === undefined ? undefined : readIfPresent(cachePath);
+  const script = new Script(Module.wrap(source), {
+    filename: bundlePath,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
+  const moduleObject = { exports: {} };
+  const wrapper: (...args: unknown[]) => void = script.runInThisContext();
+  wrapper.call(
+    moduleObject.exports,
+    moduleObject.exports,
+    createRequire(bundlePath),
+    moduleObject,
+    bundlePath,
+    dirname(bundlePath),
+  );
+  if (cachePath !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    writeAtomically(cachePath, script.createCachedData());
+  }
 }
 
 /** A per-user directory only this user can write to; undefined when that cannot be ensured. */
-function codeCachePath(): string | undefined {
+function codeCachePath(sourceLength: number): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
     const uid = process.getuid?.();
@@ -41,7 +45,7 @@ function codeCachePath(): string | undefined {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     const stats = statSync(directory);
     if ((uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
-    const version = JSON.stringify([source.length, process.version, process.arch]).replace(/\W+/g, "-");
+    const version = JSON.stringify([sourceLength, process.version, process.arch]).replace(/\W+/g, "-");
     return join(directory, `server${version}.cache`);
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -14,6 +15,13 @@ const ServerEntry = z.object({
   env: z.record(z.string(), z.string()).optional(),
 });
 const McpJson = z.object({ mcpServers: z.record(z.string(), ServerEntry) });
+const VsCodeJson = z.object({
+  inputs: z.array(z.object({ id: z.string(), type: z.literal("promptString"), password: z.literal(true) })),
+  servers: z.record(z.string(), ServerEntry.extend({ type: z.literal("stdio") })),
+});
+const readme = () => readFileSync(`${ROOT}/README.md`, "utf8");
+const codeBlocks = (language: string) =>
+  [...readme().matchAll(new RegExp(`\`\`\`${language}\n([\\s\\S]*?)\`\`\``, "g"))].map((match) => match[1] ?? "");
 
 /** Spawns a server exactly as a client would from its config entry, and lists its tools. */
 async function listToolsAsWritten(entry: z.infer<typeof ServerEntry>): Promise<string[]> {
@@ -47,17 +55,40 @@ describe("configuration snippets", () => {
   );
 
   it("every mcpServers JSON block in the README starts as written", async () => {
-    const readme = readFileSync(`${ROOT}/README.md`, "utf8");
-    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
-    const entries = blocks
+    const entries = codeBlocks("json")
       .filter((block) => block.includes('"mcpServers"'))
       .flatMap((block) => Object.values(McpJson.parse(JSON.parse(block)).mcpServers));
-    expect(entries.length).toBeGreaterThanOrEqual(2);
+    expect(entries.length).toBe(4);
     for (const entry of entries) {
-      expect(await listToolsAsWritten(entry)).toEqual([
-        "delete_domain",
-        "delete_microsoft_credential",
-      ]);
+      expect(await listToolsAsWritten(entry)).toEqual(["delete_domain", "delete_microsoft_credential"]);
+    }
+  });
+
+  it("the VS Code snippet prompts for the key and starts with it", async () => {
+    const [block] = codeBlocks("json").filter((text) => text.includes('"servers"'));
+    const config = VsCodeJson.parse(JSON.parse(block ?? ""));
+    const inputIds = config.inputs.map((input) => input.id);
+    for (const entry of Object.values(config.servers)) {
+      const env = Object.fromEntries(
+        Object.entries(entry.env ?? {}).map(([name, value]) => {
+          const id = /^\$\{input:([\w-]+)\}$/.exec(value)?.[1];
+          expect(id !== undefined && inputIds.includes(id)).toBe(true);
+          return [name, "typed-into-the-prompt"];
+        }),
+      );
+      expect(await listToolsAsWritten({ ...entry, env })).toEqual(["delete_domain", "delete_microsoft_credential"]);
+    }
+  });
+
+  it("the SDK program in the README runs as written", () => {
+    const [program] = codeBlocks("js");
+    const file = `${ROOT}/dist/readme-snippet-${process.pid}.mjs`;
+    writeFileSync(file, (program ?? "").replace(PLACEHOLDER, ROOT));
+    try {
+      const output = execFileSync(process.execPath, [file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      expect(output).toBe("deleted\n");
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 });
