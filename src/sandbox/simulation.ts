@@ -52,7 +52,7 @@ export class WoodpeckerSimulation {
   readonly #apiKey: string;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  /** Resolves when a request's connection closes; tests use it to see an abort arrive. */
+  /** Called when a connection closes; tests use it to see an aborted request arrive. */
   onConnectionClosed: (() => void) | undefined;
 
   private constructor(options: SimulationOptions) {

@@ -116,6 +116,8 @@ describe("the built server over stdio", () => {
     expect([...seen.keys()].sort()).toEqual([...ERROR_KINDS].sort());
     expect(simulation.requests).toHaveLength(credentialFaults.length);
     expect(server.stderr.join("")).not.toContain(TEST_KEY);
+    expect(server.stdoutMessages.length).toBe(17); // 16 results and the elicitation request
+    expect(server.stdoutMessages.join("\n")).not.toContain(TEST_KEY);
     expect(server.stderr.join("")).toContain('"audit":true');
   });
 

