@@ -10,6 +10,7 @@ import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
 import { TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { BUILT_SERVER, type SpawnedServer, spawnServer } from "../helpers/spawned-server.js";
+import { jsonFault } from "../helpers/faults.js";
 
 let simulation: WoodpeckerSimulation;
 const servers: SpawnedServer[] = [];
@@ -40,14 +41,6 @@ async function start(options: Parameters<typeof spawnServer>[0]): Promise<Spawne
   return server;
 }
 
-function json(status: number, body: unknown) {
-  return {
-    type: "respond" as const,
-    status,
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json" },
-  };
-}
 
 describe("the built server over stdio", () => {
   it("lists both tools with their metadata", async () => {
@@ -92,13 +85,13 @@ describe("the built server over stdio", () => {
     await record(server, "delete_domain", confirmed);
     await record(server, "delete_domain", { domain_name: "hooli.com", confirm: "hooli.com" });
     const credentialFaults = [
-      json(400, DOMAIN_PAGE[400]),
-      json(401, { ...CREDENTIAL_PAGE[401], detail: `Invalid api key ${TEST_KEY}` }),
-      json(404, CREDENTIAL_PAGE[404]),
-      json(422, CREDENTIAL_PAGE[422]),
-      json(429, {}),
-      json(500, CREDENTIAL_PAGE[500]),
-      json(503, DOMAIN_PAGE[503]),
+      jsonFault(400, DOMAIN_PAGE[400]),
+      jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `Invalid api key ${TEST_KEY}` }),
+      jsonFault(404, CREDENTIAL_PAGE[404]),
+      jsonFault(422, CREDENTIAL_PAGE[422]),
+      jsonFault(429, {}),
+      jsonFault(500, CREDENTIAL_PAGE[500]),
+      jsonFault(503, DOMAIN_PAGE[503]),
       { type: "hang" as const },
       { type: "reset" as const },
       {
@@ -207,7 +200,7 @@ describe("process behaviour", () => {
     send({ not: "json-rpc" });
     send({ jsonrpc: "2.0", id: 2, method: "no/such/method" });
     simulation.faults.push(
-      json(401, { ...CREDENTIAL_PAGE[401], detail: `key ${TEST_KEY} is invalid` }),
+      jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `key ${TEST_KEY} is invalid` }),
     );
     send({
       jsonrpc: "2.0",

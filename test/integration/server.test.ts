@@ -2,6 +2,7 @@ import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, type HarnessOptions, startHarness, TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
+import { jsonFault } from "../helpers/faults.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -14,14 +15,6 @@ async function start(options: HarnessOptions = {}): Promise<Harness> {
   return harness;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return {
-    type: "respond" as const,
-    status,
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", ...headers },
-  };
-}
 
 describe("tools/list", () => {
   it("lists both tools with titles, schemas and the required annotations", async () => {
@@ -262,7 +255,7 @@ describe("delete_domain refusals from Woodpecker", () => {
   it("passes an unknown issue through unchanged", async () => {
     const h = await start();
     h.simulation.faults.push(
-      json(422, {
+      jsonFault(422, {
         ...DOMAIN_PAGE[422],
         code: "new_code",
         fields: [{ field: "domain_name", issue: "frozen", value: "x" }],
@@ -288,7 +281,7 @@ describe("delete_domain refusals from Woodpecker", () => {
     [418, {}, "unexpected_response"],
   ] as const)("HTTP %i → %s with the page's fields", async (status, body, kind) => {
     const h = await start();
-    h.simulation.faults.push(json(status, body));
+    h.simulation.faults.push(jsonFault(status, body));
     const { result } = await h.call("delete_domain", {
       domain_name: "piedpiper.com",
       confirm: "piedpiper.com",
@@ -335,7 +328,7 @@ describe("credential page statuses through the server", () => {
     [500, "server_error"],
   ] as const)("HTTP %i → %s", async (status, kind) => {
     const h = await start();
-    h.simulation.faults.push(json(status, CREDENTIAL_PAGE[status]));
+    h.simulation.faults.push(jsonFault(status, CREDENTIAL_PAGE[status]));
     const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     expect(result.error?.kind).toBe(kind);
     if (status !== 422) expect(result.error?.detail).toBe(CREDENTIAL_PAGE[status].detail);
@@ -356,8 +349,8 @@ describe("retries through the server", () => {
   it("rate_limited after retries, with retry_after_seconds and progress notifications", async () => {
     const h = await start({ env: { WOODPECKER_MAX_RETRIES: "1" } });
     h.simulation.faults.push(
-      json(429, {}, { "retry-after": "0" }),
-      json(429, {}, { "retry-after": "30" }),
+      jsonFault(429, {}, { "retry-after": "0" }),
+      jsonFault(429, {}, { "retry-after": "30" }),
     );
     const progress: string[] = [];
     const response = await h.client.callTool(
@@ -393,7 +386,7 @@ describe("retries through the server", () => {
 
   it("a not_found that follows a failed attempt warns that the first may have worked", async () => {
     const h = await start({ env: { WOODPECKER_MAX_RETRIES: "1" } });
-    h.simulation.faults.push({ type: "reset" }, json(404, CREDENTIAL_PAGE[404]));
+    h.simulation.faults.push({ type: "reset" }, jsonFault(404, CREDENTIAL_PAGE[404]));
     const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     expect(result.error?.kind).toBe("not_found");
     expect(result.error?.hint).toMatch(
@@ -508,7 +501,7 @@ describe("audit log and secrets", () => {
   it("scrubs the key from results even when Woodpecker echoes it back", async () => {
     const h = await start();
     h.simulation.faults.push(
-      json(401, { ...CREDENTIAL_PAGE[401], detail: `Invalid api key ${TEST_KEY}` }),
+      jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `Invalid api key ${TEST_KEY}` }),
     );
     const { result, text } = await h.call("delete_microsoft_credential", { credential_id: 1 });
     expect(JSON.stringify(result)).not.toContain(TEST_KEY);

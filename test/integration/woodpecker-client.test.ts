@@ -9,6 +9,7 @@ import {
 } from "../../src/woodpecker/client.js";
 import { TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
+import { jsonFault } from "../helpers/faults.js";
 
 let simulation: WoodpeckerSimulation;
 
@@ -35,14 +36,6 @@ async function failureOf(call: Promise<unknown>): Promise<ApiError> {
   return error;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return {
-    type: "respond" as const,
-    status,
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", ...headers },
-  };
-}
 
 function httpReason(error: ApiError): Extract<ApiErrorReason, { type: "http" }> {
   if (error.reason.type !== "http") throw new Error(`expected http, got ${error.reason.type}`);
@@ -94,7 +87,7 @@ describe("documented error bodies", () => {
     [422, CREDENTIAL_PAGE[422]],
     [500, CREDENTIAL_PAGE[500]],
   ] as const)("reads the credential page's %i body", async (status, body) => {
-    simulation.faults.push(json(status, body), json(status, body), json(status, body));
+    simulation.faults.push(jsonFault(status, body), jsonFault(status, body), jsonFault(status, body));
     const error = await failureOf(clientWith().deleteMicrosoftCredential(1));
     const reason = httpReason(error);
     expect(reason.status).toBe(status);
@@ -109,7 +102,7 @@ describe("documented error bodies", () => {
     [500, DOMAIN_PAGE[500]],
     [503, DOMAIN_PAGE[503]],
   ] as const)("reads the domain page's %i body", async (status, body) => {
-    simulation.faults.push(json(status, body), json(status, body), json(status, body));
+    simulation.faults.push(jsonFault(status, body), jsonFault(status, body), jsonFault(status, body));
     const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
     expect(httpReason(error).body.recognized).toBe(true);
   });
@@ -120,10 +113,10 @@ describe("retries", () => {
     "retries %i up to the limit and reports every attempt",
     async (status) => {
       simulation.faults.push(
-        json(status, {}),
-        json(status, {}),
-        json(status, {}),
-        json(status, {}),
+        jsonFault(status, {}),
+        jsonFault(status, {}),
+        jsonFault(status, {}),
+        jsonFault(status, {}),
       );
       const notices: RetryNotice[] = [];
       const error = await failureOf(
@@ -140,12 +133,12 @@ describe("retries", () => {
   );
 
   it("succeeds when a retry succeeds", async () => {
-    simulation.faults.push(json(503, DOMAIN_PAGE[503]), json(502, {}));
+    simulation.faults.push(jsonFault(503, DOMAIN_PAGE[503]), jsonFault(502, {}));
     expect(await clientWith().deleteDomain("piedpiper.com")).toEqual({ status: 202, attempts: 3 });
   });
 
   it.each([400, 401, 403, 404, 422])("never retries %i", async (status) => {
-    simulation.faults.push(json(status, {}), json(status, {}));
+    simulation.faults.push(jsonFault(status, {}), jsonFault(status, {}));
     const error = await failureOf(clientWith({ maxRetries: 3 }).deleteDomain("piedpiper.com"));
     expect(error.attempts).toBe(1);
     expect(simulation.requests).toHaveLength(1);
@@ -157,14 +150,14 @@ describe("retries", () => {
   });
 
   it("makes exactly one attempt with WOODPECKER_MAX_RETRIES=0", async () => {
-    simulation.faults.push(json(503, {}), json(503, {}));
+    simulation.faults.push(jsonFault(503, {}), jsonFault(503, {}));
     const error = await failureOf(clientWith({ maxRetries: 0 }).deleteDomain("piedpiper.com"));
     expect(error.attempts).toBe(1);
     expect(simulation.requests).toHaveLength(1);
   });
 
   it("honours Retry-After in seconds", async () => {
-    simulation.faults.push(json(429, {}, { "retry-after": "1" }));
+    simulation.faults.push(jsonFault(429, {}, { "retry-after": "1" }));
     const started = Date.now();
     expect(await clientWith().deleteDomain("piedpiper.com")).toEqual({ status: 202, attempts: 2 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -172,14 +165,14 @@ describe("retries", () => {
 
   it("honours Retry-After as an HTTP date", async () => {
     const inOneSecond = new Date(Date.now() + 2_000).toUTCString();
-    simulation.faults.push(json(503, DOMAIN_PAGE[503], { "retry-after": inOneSecond }));
+    simulation.faults.push(jsonFault(503, DOMAIN_PAGE[503], { "retry-after": inOneSecond }));
     const started = Date.now();
     expect(await clientWith().deleteDomain("piedpiper.com")).toEqual({ status: 202, attempts: 2 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it("does not wait out a Retry-After beyond the cap, and reports it", async () => {
-    simulation.faults.push(json(429, {}, { "retry-after": "120" }));
+    simulation.faults.push(jsonFault(429, {}, { "retry-after": "120" }));
     const started = Date.now();
     const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -244,7 +237,7 @@ describe("faults", () => {
   });
 
   it("bounds a body that drips too slowly", async () => {
-    simulation.faults.push({ ...json(422, DOMAIN_PAGE[422]), dripChunkMs: 50 });
+    simulation.faults.push({ ...jsonFault(422, DOMAIN_PAGE[422]), dripChunkMs: 50 });
     const started = Date.now();
     const reason = httpReason(
       await failureOf(clientWith({ timeoutMs: 300 }).deleteDomain("piedpiper.com")),
