@@ -16,7 +16,7 @@ const KIND_BY_STATUS: Readonly<Record<number, ErrorKind>> = {
   504: "server_error",
 };
 
-export const CREDENTIAL_IN_USE = "MICROSOFT_GRAPH_CREDENTIAL_IN_USE";
+const CREDENTIAL_IN_USE = "MICROSOFT_GRAPH_CREDENTIAL_IN_USE";
 
 /** The subject of a call, as the messages name it. */
 export interface CallSubject {

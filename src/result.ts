@@ -20,14 +20,14 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export const FieldIssueSchema = z.object({
+const FieldIssueSchema = z.object({
   field: z.string(),
   issue: z.string(),
   value: z.string().nullable().optional(),
 });
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;
 
-export const ToolErrorSchema = z.object({
+const ToolErrorSchema = z.object({
   kind: z.enum(ERROR_KINDS).describe("Stable category of the failure; match on this."),
   code: z.string().optional().describe("Woodpecker's own error code, when it sent one."),
   title: z.string().optional(),
@@ -39,9 +39,8 @@ export const ToolErrorSchema = z.object({
   retry_after_seconds: z.number().optional(),
   hint: z.string().describe("What to do next."),
 });
-export type ToolError = z.infer<typeof ToolErrorSchema>;
 
-export const RESULT_STATUSES = ["deleted", "deletion_accepted", "dry_run", "error"] as const;
+const RESULT_STATUSES = ["deleted", "deletion_accepted", "dry_run", "error"] as const;
 
 /** The one shape of every tool result, success or failure (DESIGN.md, "Tool results"). */
 export const ToolResultSchema = z.object({
@@ -68,7 +67,8 @@ export interface ToolSuccess {
   attempts?: number;
 }
 
-export interface FailureDetails extends Omit<ToolError, "kind" | "retryable" | "hint"> {
+export interface FailureDetails
+  extends Omit<z.infer<typeof ToolErrorSchema>, "kind" | "retryable" | "hint"> {
   http_status?: number;
   attempts?: number;
   retryable?: boolean;

@@ -36,7 +36,7 @@ export interface ServerDependencies {
   secret: string | undefined;
 }
 
-export const SERVER_INSTRUCTIONS =
+const SERVER_INSTRUCTIONS =
   "Tools that permanently delete Woodpecker resources. delete_domain also deletes every mailbox on the domain: always ask the user first and pass their confirmation as `confirm`. Every result has ok, status and, on failure, error.kind and error.hint saying what to do next.";
 
 export function createServer(deps: ServerDependencies): McpServer {

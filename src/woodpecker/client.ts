@@ -5,9 +5,9 @@ import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { describeUnrecognizedBody, parseErrorBody, sanitize } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
 
-export const RETRY_STATUSES = [429, 500, 502, 503, 504] as const;
+const RETRY_STATUSES = [429, 500, 502, 503, 504] as const;
 /** A Retry-After longer than this is not waited out: the call fails and reports it instead. */
-export const RETRY_AFTER_CAP_MS = 10_000;
+const RETRY_AFTER_CAP_MS = 10_000;
 const BACKOFF_LIMIT_MS = 5_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
