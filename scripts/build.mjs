@@ -2,7 +2,13 @@
 // run through V8's code cache) and dist/demo.js.
 import { build } from "esbuild";
 
-const shared = { bundle: true, platform: "node", target: "node20", legalComments: "none", logLevel: "warning" };
+const shared = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  legalComments: "none",
+  logLevel: "warning",
+};
 
 await Promise.all([
   build({ ...shared, entryPoints: ["src/launcher.ts"], format: "esm", outfile: "dist/index.js" }),
@@ -13,6 +19,8 @@ await Promise.all([
     format: "esm",
     outfile: "dist/demo.js",
     // Some of the SDK's CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);" },
+    banner: {
+      js: "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);",
+    },
   }),
 ]);

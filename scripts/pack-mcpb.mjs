@@ -9,6 +9,7 @@ mkdirSync(`${stage}/server`, { recursive: true });
 copyFileSync("packaging/mcpb/manifest.json", `${stage}/manifest.json`);
 copyFileSync("dist/index.js", `${stage}/server/index.js`);
 copyFileSync("dist/server.cjs", `${stage}/server/server.cjs`);
-const mcpb = (...args) => execFileSync("npx", ["--no-install", "mcpb", ...args], { stdio: "inherit" });
+const mcpb = (...args) =>
+  execFileSync("npx", ["--no-install", "mcpb", ...args], { stdio: "inherit" });
 mcpb("validate", `${stage}/manifest.json`);
 mcpb("pack", stage, "dist/woodpecker-mcp-destructive.mcpb");

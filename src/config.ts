@@ -20,9 +20,7 @@ export interface Config {
 }
 
 export type CliRequest =
-  | { action: "help" }
-  | { action: "version" }
-  | { action: "serve"; config: Config };
+  { action: "help" } | { action: "version" } | { action: "serve"; config: Config };
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -45,7 +45,10 @@ function codeCachePath(sourceLength: number): string | undefined {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     const stats = statSync(directory);
     if ((uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
-    const version = JSON.stringify([sourceLength, process.version, process.arch]).replace(/\W+/g, "-");
+    const version = JSON.stringify([sourceLength, process.version, process.arch]).replace(
+      /\W+/g,
+      "-",
+    );
     return join(directory, `server${version}.cache`);
   } catch {
     return undefined;

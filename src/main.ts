@@ -48,6 +48,11 @@ async function serve(config: Config): Promise<void> {
   const transport = new StdioServerTransport();
   await server.connect(transport);
   answerUnreadableMessages(server, transport, logger);
+  if (backend.client === undefined) {
+    logger.warn(
+      "WOODPECKER_API_KEY is not set: the tools are listed, and every call answers not_configured (try --sandbox)",
+    );
+  }
   logger.info(
     {
       version: SERVER_VERSION,

@@ -10,11 +10,23 @@ const INVALID_REQUEST = -32600;
  * The SDK drops a line it cannot read and reports it only to `onerror`. JSON-RPC 2.0 asks for an
  * error response with a null id, so the client learns that its message was lost.
  */
-export function answerUnreadableMessages(server: McpServer, transport: Transport, logger: Logger): void {
+export function answerUnreadableMessages(
+  server: McpServer,
+  transport: Transport,
+  logger: Logger,
+): void {
   server.server.onerror = (error) => {
-    const code = error instanceof SyntaxError ? PARSE_ERROR : error.name === "ZodError" ? INVALID_REQUEST : undefined;
-    logger.warn({ err: error }, code === undefined ? "protocol error" : "unreadable message from the client");
-    if (code === undefined) return;
+    const code =
+      error instanceof SyntaxError
+        ? PARSE_ERROR
+        : error.name === "ZodError"
+          ? INVALID_REQUEST
+          : undefined;
+    if (code === undefined) {
+      logger.warn({ err: error }, "protocol error");
+      return;
+    }
+    logger.warn({ error_type: error.name }, "dropped an unreadable message from the client");
     const response = {
       jsonrpc: "2.0",
       id: null,

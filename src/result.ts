@@ -67,8 +67,10 @@ export interface ToolSuccess {
   attempts?: number;
 }
 
-export interface FailureDetails
-  extends Omit<z.infer<typeof ToolErrorSchema>, "kind" | "retryable" | "hint"> {
+export interface FailureDetails extends Omit<
+  z.infer<typeof ToolErrorSchema>,
+  "kind" | "retryable" | "hint"
+> {
   http_status?: number;
   attempts?: number;
   retryable?: boolean;

@@ -155,7 +155,8 @@ export class WoodpeckerClient {
     if (error instanceof ky.HTTPError) return this.#httpReason(error.response);
     if (call.cancelledByCaller) return { type: "cancelled" };
     if (call.pastDeadline) return { type: "timeout", afterMs: this.callBudgetMs };
-    if (error instanceof ky.TimeoutError) return { type: "timeout", afterMs: this.#options.timeoutMs };
+    if (error instanceof ky.TimeoutError)
+      return { type: "timeout", afterMs: this.#options.timeoutMs };
     return { type: "network", code: networkErrorCode(error) };
   }
 

@@ -27,7 +27,14 @@ const ms = (value) => `${value.toFixed(2)} ms`;
 
 async function loadSimulation() {
   const outfile = join(tmpdir(), `woodpecker-bench-simulation-${process.pid}.mjs`);
-  await build({ entryPoints: [join(ROOT, "src/sandbox/simulation.ts")], bundle: true, platform: "node", format: "esm", outfile, logLevel: "warning" });
+  await build({
+    entryPoints: [join(ROOT, "src/sandbox/simulation.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile,
+    logLevel: "warning",
+  });
   return (await import(outfile)).WoodpeckerSimulation;
 }
 
@@ -35,7 +42,10 @@ async function loadSimulation() {
 function coldStart(args) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "ignore"], env: process.env });
+    const child = spawn(process.execPath, args, {
+      stdio: ["pipe", "pipe", "ignore"],
+      env: process.env,
+    });
     let out = "";
     child.on("error", reject);
     if (args[0] === "-e") {
@@ -51,14 +61,28 @@ function coldStart(args) {
       }
     });
     const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
-    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } } });
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bench", version: "0" },
+      },
+    });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
   });
 }
 
 async function connect(path, env) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [path], env: { PATH: process.env.PATH ?? "", ...env }, stderr: "ignore" });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [path],
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stderr: "ignore",
+  });
   const client = new Client({ name: "bench", version: "0" });
   await client.connect(transport);
   return { client, pid: transport.pid };
@@ -70,11 +94,17 @@ function rssMb(pid) {
 }
 
 async function main() {
-  line(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`);
-  line(`NODE_EXTRA_CA_CERTS: ${process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS}); on Node 20 it adds ~30 ms to every start` : "not set"}`);
+  line(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+  );
+  line(
+    `NODE_EXTRA_CA_CERTS: ${process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS}); on Node 20 it adds ~30 ms to every start` : "not set"}`,
+  );
   line();
 
-  line(`cold start: spawn until the tools/list answer arrives, median of ${COLD_RUNS}, interleaved`);
+  line(
+    `cold start: spawn until the tools/list answer arrives, median of ${COLD_RUNS}, interleaved`,
+  );
   const cold = { floor: [], reference: [], ours: [] };
   for (let run = 0; run < COLD_RUNS; run += 1) {
     cold.floor.push(await coldStart(["-e", ""]));
@@ -84,7 +114,9 @@ async function main() {
   const [floor, reference, ours] = [median(cold.floor), median(cold.reference), median(cold.ours)];
   line(`  node -e ""          ${ms(floor)}`);
   line(`  bare reference      ${ms(reference)}`);
-  line(`  this server         ${ms(ours)}   ratio to reference ${(ours / reference).toFixed(2)}× (goal ≤ 0.60×); above the floor ${((ours - floor) / (reference - floor)).toFixed(2)}×`);
+  line(
+    `  this server         ${ms(ours)}   ratio to reference ${(ours / reference).toFixed(2)}× (goal ≤ 0.60×); above the floor ${((ours - floor) / (reference - floor)).toFixed(2)}×`,
+  );
   line();
 
   const Simulation = await loadSimulation();
@@ -97,14 +129,20 @@ async function main() {
     const id = nextId++;
     simulation.account.credentialIds.push(id);
     const started = performance.now();
-    await server.client.callTool({ name: "delete_microsoft_credential", arguments: { credential_id: id } });
+    await server.client.callTool({
+      name: "delete_microsoft_credential",
+      arguments: { credential_id: id },
+    });
     return performance.now() - started;
   };
   const plainHttp = async () => {
     const id = nextId++;
     simulation.account.credentialIds.push(id);
     const started = performance.now();
-    const response = await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials/${id}`, { method: "DELETE", headers: { "x-api-key": KEY } });
+    const response = await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials/${id}`, {
+      method: "DELETE",
+      headers: { "x-api-key": KEY },
+    });
     await response.arrayBuffer();
     return performance.now() - started;
   };
@@ -115,17 +153,25 @@ async function main() {
   }
   const rssAfterStart = { ours: rssMb(oursServer.pid), reference: rssMb(referenceServer.pid) };
 
-  line(`per call: delete_microsoft_credential → 204 from the loopback simulation, ${CALLS} calls each, interleaved`);
+  line(
+    `per call: delete_microsoft_credential → 204 from the loopback simulation, ${CALLS} calls each, interleaved`,
+  );
   const latency = { ours: [], reference: [], http: [] };
   for (let call = 0; call < CALLS; call += 1) {
     latency.ours.push(await callOnce(oursServer));
     latency.reference.push(await callOnce(referenceServer));
     latency.http.push(await plainHttp());
   }
-  for (const [label, values] of [["plain HTTP request ", latency.http], ["bare reference     ", latency.reference], ["this server        ", latency.ours]]) {
+  for (const [label, values] of [
+    ["plain HTTP request ", latency.http],
+    ["bare reference     ", latency.reference],
+    ["this server        ", latency.ours],
+  ]) {
     line(`  ${label} p50 ${ms(median(values))}  p99 ${ms(quantile(values, 0.99))}`);
   }
-  line(`  overhead over the reference at p50: ${ms(median(latency.ours) - median(latency.reference))} (goal ≤ 0.10 ms)`);
+  line(
+    `  overhead over the reference at p50: ${ms(median(latency.ours) - median(latency.reference))} (goal ≤ 0.10 ms)`,
+  );
   line();
 
   line(`memory (RSS) under the same calls, ${MEMORY_CALLS} in all`);
@@ -142,7 +188,9 @@ async function main() {
   line(`                      after start  after ${MEMORY_CALLS / 2}  after ${MEMORY_CALLS}`);
   line(`  bare reference    ${row(rss.reference)}`);
   line(`  this server       ${row(rss.ours)}`);
-  line(`  at ${MEMORY_CALLS} calls: ${(rss.ours[2] / rss.reference[2]).toFixed(2)}× the reference (goal ≤ 1.20×); growth from ${MEMORY_CALLS / 2}: ${(rss.ours[2] - rss.ours[1]).toFixed(1)} MB (goal ≤ 10 MB)`);
+  line(
+    `  at ${MEMORY_CALLS} calls: ${(rss.ours[2] / rss.reference[2]).toFixed(2)}× the reference (goal ≤ 1.20×); growth from ${MEMORY_CALLS / 2}: ${(rss.ours[2] - rss.ours[1]).toFixed(1)} MB (goal ≤ 10 MB)`,
+  );
 
   await oursServer.client.close();
   await referenceServer.client.close();

@@ -9,14 +9,20 @@ const base = process.env.WOODPECKER_API_BASE_URL ?? "https://api.woodpecker.co/r
 
 server.registerTool(
   "delete_microsoft_credential",
-  { description: "Delete a Microsoft Graph credential", inputSchema: { credential_id: z.number().int().positive() } },
+  {
+    description: "Delete a Microsoft Graph credential",
+    inputSchema: { credential_id: z.number().int().positive() },
+  },
   async ({ credential_id }) => {
     const response = await fetch(`${base}/mailboxes/microsoft/credentials/${credential_id}`, {
       method: "DELETE",
       headers: { "x-api-key": process.env.WOODPECKER_API_KEY ?? "" },
     });
     const text = await response.text();
-    return { content: [{ type: "text", text: `${response.status} ${text}` }], isError: !response.ok };
+    return {
+      content: [{ type: "text", text: `${response.status} ${text}` }],
+      isError: !response.ok,
+    };
   },
 );
 

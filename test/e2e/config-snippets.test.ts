@@ -16,12 +16,16 @@ const ServerEntry = z.object({
 });
 const McpJson = z.object({ mcpServers: z.record(z.string(), ServerEntry) });
 const VsCodeJson = z.object({
-  inputs: z.array(z.object({ id: z.string(), type: z.literal("promptString"), password: z.literal(true) })),
+  inputs: z.array(
+    z.object({ id: z.string(), type: z.literal("promptString"), password: z.literal(true) }),
+  ),
   servers: z.record(z.string(), ServerEntry.extend({ type: z.literal("stdio") })),
 });
 const readme = () => readFileSync(`${ROOT}/README.md`, "utf8");
 const codeBlocks = (language: string) =>
-  [...readme().matchAll(new RegExp(`\`\`\`${language}\n([\\s\\S]*?)\`\`\``, "g"))].map((match) => match[1] ?? "");
+  [...readme().matchAll(new RegExp(`\`\`\`${language}\n([\\s\\S]*?)\`\`\``, "g"))].map(
+    (match) => match[1] ?? "",
+  );
 
 /** Spawns a server exactly as a client would from its config entry, and lists its tools. */
 async function listToolsAsWritten(entry: z.infer<typeof ServerEntry>): Promise<string[]> {
@@ -60,7 +64,10 @@ describe("configuration snippets", () => {
       .flatMap((block) => Object.values(McpJson.parse(JSON.parse(block)).mcpServers));
     expect(entries.length).toBe(4);
     for (const entry of entries) {
-      expect(await listToolsAsWritten(entry)).toEqual(["delete_domain", "delete_microsoft_credential"]);
+      expect(await listToolsAsWritten(entry)).toEqual([
+        "delete_domain",
+        "delete_microsoft_credential",
+      ]);
     }
   });
 
@@ -76,7 +83,10 @@ describe("configuration snippets", () => {
           return [name, "typed-into-the-prompt"];
         }),
       );
-      expect(await listToolsAsWritten({ ...entry, env })).toEqual(["delete_domain", "delete_microsoft_credential"]);
+      expect(await listToolsAsWritten({ ...entry, env })).toEqual([
+        "delete_domain",
+        "delete_microsoft_credential",
+      ]);
     }
   });
 
@@ -85,7 +95,10 @@ describe("configuration snippets", () => {
     const file = `${ROOT}/dist/readme-snippet-${process.pid}.mjs`;
     writeFileSync(file, (program ?? "").replace(PLACEHOLDER, ROOT));
     try {
-      const output = execFileSync(process.execPath, [file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      const output = execFileSync(process.execPath, [file], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      });
       expect(output).toBe("deleted\n");
     } finally {
       rmSync(file, { force: true });

@@ -10,23 +10,53 @@ const supported = major > 22 || (major === 22 && minor >= 19);
 function inspector(...args: string[]): unknown {
   const output = execFileSync(
     "npm",
-    ["exec", "--yes", `--package=${INSPECTOR}`, "--", "mcp-inspector", "--cli", process.execPath, BUILT_SERVER, "--sandbox", ...args],
+    [
+      "exec",
+      "--yes",
+      `--package=${INSPECTOR}`,
+      "--",
+      "mcp-inspector",
+      "--cli",
+      process.execPath,
+      BUILT_SERVER,
+      "--sandbox",
+      ...args,
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 240_000 },
   );
   return JSON.parse(output.slice(output.indexOf("{")));
 }
 
-describe.skipIf(!supported)(`MCP Inspector CLI (${INSPECTOR}, Node ${supported ? process.versions.node : "22.19+ only"})`, () => {
-  it("lists the tools of the built server", { timeout: 300_000 }, () => {
-    const listing = inspector("--method", "tools/list") as { tools: { name: string; annotations?: object }[] };
-    expect(listing.tools.map((tool) => tool.name)).toEqual(["delete_domain", "delete_microsoft_credential"]);
-    expect(listing.tools[0]?.annotations).toMatchObject({ destructiveHint: true });
-  });
+describe.skipIf(!supported)(
+  `MCP Inspector CLI (${INSPECTOR}, Node ${supported ? process.versions.node : "22.19+ only"})`,
+  () => {
+    it("lists the tools of the built server", { timeout: 300_000 }, () => {
+      const listing = inspector("--method", "tools/list") as {
+        tools: { name: string; annotations?: object }[];
+      };
+      expect(listing.tools.map((tool) => tool.name)).toEqual([
+        "delete_domain",
+        "delete_microsoft_credential",
+      ]);
+      expect(listing.tools[0]?.annotations).toMatchObject({ destructiveHint: true });
+    });
 
-  it("calls a tool against the sandbox", { timeout: 300_000 }, () => {
-    const result = inspector("--method", "tools/call", "--tool-name", "delete_microsoft_credential", "--tool-arg", "credential_id=22334466") as {
-      structuredContent: object;
-    };
-    expect(result.structuredContent).toMatchObject({ ok: true, status: "deleted", sandbox: true });
-  });
-});
+    it("calls a tool against the sandbox", { timeout: 300_000 }, () => {
+      const result = inspector(
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "delete_microsoft_credential",
+        "--tool-arg",
+        "credential_id=22334466",
+      ) as {
+        structuredContent: object;
+      };
+      expect(result.structuredContent).toMatchObject({
+        ok: true,
+        status: "deleted",
+        sandbox: true,
+      });
+    });
+  },
+);

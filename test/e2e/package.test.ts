@@ -21,7 +21,12 @@ describe("the npm package", () => {
       filename: string;
       files: { path: string }[];
     }[];
-    expect(packed?.files.map((file) => file.path).sort()).toEqual(["README.md", "dist/index.js", "dist/server.cjs", "package.json"]);
+    expect(packed?.files.map((file) => file.path).sort()).toEqual([
+      "README.md",
+      "dist/index.js",
+      "dist/server.cjs",
+      "package.json",
+    ]);
 
     const project = join(work, "consumer");
     execFileSync("mkdir", ["-p", project]);
@@ -32,11 +37,23 @@ describe("the npm package", () => {
 
     const client = new Client({ name: "package-check", version: "1.0.0" });
     await client.connect(
-      new StdioClientTransport({ command: bin, args: ["--sandbox"], env: { PATH: process.env.PATH ?? "" }, stderr: "ignore" }),
+      new StdioClientTransport({
+        command: bin,
+        args: ["--sandbox"],
+        env: { PATH: process.env.PATH ?? "" },
+        stderr: "ignore",
+      }),
     );
     try {
-      const response = await client.callTool({ name: "delete_microsoft_credential", arguments: { credential_id: 22334466 } });
-      expect(response.structuredContent).toMatchObject({ ok: true, status: "deleted", sandbox: true });
+      const response = await client.callTool({
+        name: "delete_microsoft_credential",
+        arguments: { credential_id: 22334466 },
+      });
+      expect(response.structuredContent).toMatchObject({
+        ok: true,
+        status: "deleted",
+        sandbox: true,
+      });
     } finally {
       await client.close();
     }

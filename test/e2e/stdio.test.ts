@@ -41,7 +41,6 @@ async function start(options: Parameters<typeof spawnServer>[0]): Promise<Spawne
   return server;
 }
 
-
 describe("the built server over stdio", () => {
   it("lists both tools with their metadata", async () => {
     const server = await start({ env: baseEnv() });
@@ -220,7 +219,9 @@ describe("process behaviour", () => {
     );
     expect(messages.every((message) => message.jsonrpc === "2.0")).toBe(true);
     expect(messages.find((message) => message.id === 2)?.error?.code).toBe(-32601);
-    const nullIdErrors = messages.filter((message) => message.id === null).map((message) => message.error?.code);
+    const nullIdErrors = messages
+      .filter((message) => message.id === null)
+      .map((message) => message.error?.code);
     expect(nullIdErrors).toEqual([-32700, -32600]);
     expect(messages.some((message) => message.id === 3)).toBe(true);
     expect(stdout).not.toContain(TEST_KEY);
@@ -238,7 +239,8 @@ describe("process behaviour", () => {
       });
     try {
       expect(run().status).toBe(0);
-      const directory = readdirSync(temp).find((name) => name.startsWith("woodpecker-mcp-cache-")) ?? "";
+      const directory =
+        readdirSync(temp).find((name) => name.startsWith("woodpecker-mcp-cache-")) ?? "";
       const [cacheFile] = readdirSync(join(temp, directory));
       const cachePath = join(temp, directory, cacheFile ?? "");
       expect(statSync(join(temp, directory)).mode & 0o777).toBe(0o700);

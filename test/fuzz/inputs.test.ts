@@ -11,8 +11,39 @@ const options = { numRuns: RUNS, seed: SEED };
 const HOSTNAME_SEGMENT = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 
 const pieces = fc.constantFrom(
-  "a", "piedpiper", "com", "xn--", "-", ".", "..", "/", "\\", "%2F", "%2e%2e", "%00", "?", "#", "@", ":",
-  " ", "\t", "\n", "\u0000", "\u200b", "\u202e", "ß", "ü", "例え", "ＥＸ", "．", "／", "。", "..%2f", "~", "'", "\"",
+  "a",
+  "piedpiper",
+  "com",
+  "xn--",
+  "-",
+  ".",
+  "..",
+  "/",
+  "\\",
+  "%2F",
+  "%2e%2e",
+  "%00",
+  "?",
+  "#",
+  "@",
+  ":",
+  " ",
+  "\t",
+  "\n",
+  "\u0000",
+  "\u200b",
+  "\u202e",
+  "ß",
+  "ü",
+  "例え",
+  "ＥＸ",
+  "．",
+  "／",
+  "。",
+  "..%2f",
+  "~",
+  "'",
+  '"',
 );
 const domainLike = fc.oneof(
   fc.string({ unit: "binary", maxLength: 80 }),
@@ -86,11 +117,16 @@ describe("property: nothing an agent sends can bend the request", () => {
     await fc.assert(
       fc.asyncProperty(idLike, async (raw) => {
         const before = harness.simulation.requests.length;
-        const { result } = await harness.call("delete_microsoft_credential", { credential_id: raw });
+        const { result } = await harness.call("delete_microsoft_credential", {
+          credential_id: raw,
+        });
         const sent = harness.simulation.requests.slice(before);
         const valid =
           (typeof raw === "number" && Number.isSafeInteger(raw) && raw > 0) ||
-          (typeof raw === "string" && /^\d{1,16}$/.test(raw.trim()) && Number.isSafeInteger(Number(raw)) && Number(raw) > 0);
+          (typeof raw === "string" &&
+            /^\d{1,16}$/.test(raw.trim()) &&
+            Number.isSafeInteger(Number(raw)) &&
+            Number(raw) > 0);
         count(result.error?.kind === "invalid_input", sent.length);
         if (!valid) {
           expect(result.error?.kind).toBe("invalid_input");

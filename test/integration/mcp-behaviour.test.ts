@@ -46,8 +46,12 @@ describe("MCP behaviour", () => {
     const h = (harness = await startHarness());
     const ids = Array.from({ length: 100 }, (_, index) => 5_000 + index);
     h.simulation.account.credentialIds.push(...ids);
-    const outcomes = await Promise.all(ids.map((id) => h.call("delete_microsoft_credential", { credential_id: id })));
-    expect(outcomes.map(({ result }) => [result.status, result.credential_id])).toEqual(ids.map((id) => ["deleted", id]));
+    const outcomes = await Promise.all(
+      ids.map((id) => h.call("delete_microsoft_credential", { credential_id: id })),
+    );
+    expect(outcomes.map(({ result }) => [result.status, result.credential_id])).toEqual(
+      ids.map((id) => ["deleted", id]),
+    );
     expect(h.simulation.requests).toHaveLength(100);
     expect(h.simulation.account.credentialIds).toEqual([22334455, 22334466, 22334477]);
   });

@@ -15,7 +15,6 @@ async function start(options: HarnessOptions = {}): Promise<Harness> {
   return harness;
 }
 
-
 describe("tools/list", () => {
   it("lists both tools with titles, schemas and the required annotations", async () => {
     const { client } = await start();

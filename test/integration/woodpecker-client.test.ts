@@ -36,7 +36,6 @@ async function failureOf(call: Promise<unknown>): Promise<ApiError> {
   return error;
 }
 
-
 function httpReason(error: ApiError): Extract<ApiErrorReason, { type: "http" }> {
   if (error.reason.type !== "http") throw new Error(`expected http, got ${error.reason.type}`);
   return error.reason;
@@ -87,7 +86,11 @@ describe("documented error bodies", () => {
     [422, CREDENTIAL_PAGE[422]],
     [500, CREDENTIAL_PAGE[500]],
   ] as const)("reads the credential page's %i body", async (status, body) => {
-    simulation.faults.push(jsonFault(status, body), jsonFault(status, body), jsonFault(status, body));
+    simulation.faults.push(
+      jsonFault(status, body),
+      jsonFault(status, body),
+      jsonFault(status, body),
+    );
     const error = await failureOf(clientWith().deleteMicrosoftCredential(1));
     const reason = httpReason(error);
     expect(reason.status).toBe(status);
@@ -102,7 +105,11 @@ describe("documented error bodies", () => {
     [500, DOMAIN_PAGE[500]],
     [503, DOMAIN_PAGE[503]],
   ] as const)("reads the domain page's %i body", async (status, body) => {
-    simulation.faults.push(jsonFault(status, body), jsonFault(status, body), jsonFault(status, body));
+    simulation.faults.push(
+      jsonFault(status, body),
+      jsonFault(status, body),
+      jsonFault(status, body),
+    );
     const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
     expect(httpReason(error).body.recognized).toBe(true);
   });
@@ -145,7 +152,9 @@ describe("retries", () => {
   });
 
   it("bounds the whole call: every attempt at its limit plus the longest waits", () => {
-    expect(clientWith({ timeoutMs: 1_000, maxRetries: 2 }).callBudgetMs).toBe(3 * 1_000 + 2 * 10_000);
+    expect(clientWith({ timeoutMs: 1_000, maxRetries: 2 }).callBudgetMs).toBe(
+      3 * 1_000 + 2 * 10_000,
+    );
     expect(clientWith({ timeoutMs: 30_000, maxRetries: 0 }).callBudgetMs).toBe(30_000);
   });
 

@@ -18,7 +18,10 @@ function capture() {
 describe("createLogger", () => {
   it("redacts request headers by path", () => {
     const { logger, lines } = capture();
-    logger.debug({ request: { headers: { "x-api-key": "some-other-secret-value", accept: "json" } } }, "req");
+    logger.debug(
+      { request: { headers: { "x-api-key": "some-other-secret-value", accept: "json" } } },
+      "req",
+    );
     expect(lines[0]).toContain('"x-api-key":"[redacted]"');
     expect(lines[0]).not.toContain("some-other-secret-value");
   });

@@ -16,11 +16,17 @@ describe("packaging metadata", () => {
     expect(serverJson.name).toBe(pkg.mcpName);
     expect(serverJson.version).toBe(pkg.version);
     expect(serverJson.packages).toHaveLength(1);
-    expect(serverJson.packages[0]).toMatchObject({ registryType: "npm", identifier: pkg.name, version: pkg.version, transport: { type: "stdio" } });
+    expect(serverJson.packages[0]).toMatchObject({
+      registryType: "npm",
+      identifier: pkg.name,
+      version: pkg.version,
+      transport: { type: "stdio" },
+    });
   });
 
   it("server.json lists every environment variable, and only the key as secret", () => {
-    const variables: { name: string; isSecret?: boolean }[] = serverJson.packages[0].environmentVariables;
+    const variables: { name: string; isSecret?: boolean }[] =
+      serverJson.packages[0].environmentVariables;
     expect(variables.map((v) => v.name).sort()).toEqual([...ENV_VARIABLES].sort());
     expect(variables.filter((v) => v.isSecret).map((v) => v.name)).toEqual(["WOODPECKER_API_KEY"]);
   });
@@ -28,9 +34,18 @@ describe("packaging metadata", () => {
   it("the MCP Bundle manifest matches package.json and asks for the key as a secret", () => {
     expect(manifest.name).toBe(pkg.name);
     expect(manifest.version).toBe(pkg.version);
-    expect(manifest.user_config.api_key).toMatchObject({ type: "string", sensitive: true, required: true });
-    expect(Object.keys(manifest.server.mcp_config.env).every((name) => ENV_VARIABLES.includes(name))).toBe(true);
-    expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual(["delete_domain", "delete_microsoft_credential"]);
+    expect(manifest.user_config.api_key).toMatchObject({
+      type: "string",
+      sensitive: true,
+      required: true,
+    });
+    expect(
+      Object.keys(manifest.server.mcp_config.env).every((name) => ENV_VARIABLES.includes(name)),
+    ).toBe(true);
+    expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual([
+      "delete_domain",
+      "delete_microsoft_credential",
+    ]);
   });
 
   it("the README's table and --help each list every environment variable once", () => {
