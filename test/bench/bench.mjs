@@ -98,7 +98,7 @@ async function main() {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
   );
   line(
-    `NODE_EXTRA_CA_CERTS: ${process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS}); on Node 20 it adds ~30 ms to every start` : "not set"}`,
+    `NODE_EXTRA_CA_CERTS: ${process.env.NODE_EXTRA_CA_CERTS ? `set (${process.env.NODE_EXTRA_CA_CERTS}); on Node 20 it slows every start (see the node -e "" floor below)` : "not set"}`,
   );
   line();
 
