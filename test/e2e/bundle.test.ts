@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
+import { toolNames, withLaunchedServer } from "../helpers/launch.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "woodpecker-mcpb-"));
@@ -32,27 +31,20 @@ describe("the MCP Bundle", () => {
       value
         .replace("${__dirname}", work)
         .replace(/\$\{user_config\.(\w+)\}/g, (_match, key: string) => userConfig[key] ?? "");
-    const { command, args, env } = manifest.mcp_config ?? manifest.server.mcp_config;
-    const client = new Client({ name: "bundle-check", version: "1.0.0" });
-    await client.connect(
-      new StdioClientTransport({
-        command,
-        args: args.map(substitute),
-        env: {
-          PATH: process.env.PATH ?? "",
-          ...Object.fromEntries(
-            Object.entries(env as Record<string, string>).map(([k, v]) => [k, substitute(v)]),
-          ),
-        },
-        stderr: "ignore",
-      }),
-    );
-    try {
-      const { tools } = await client.listTools();
-      expect(tools.map((tool) => tool.name)).toEqual([
-        "delete_domain",
-        "delete_microsoft_credential",
-      ]);
+    const { command, args, env } = manifest.server.mcp_config as {
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+    };
+    const entry = {
+      command,
+      args: args.map(substitute),
+      env: Object.fromEntries(
+        Object.entries(env).map(([name, value]) => [name, substitute(value)]),
+      ),
+    };
+    await withLaunchedServer(entry, async (client) => {
+      expect(await toolNames(client)).toEqual(["delete_domain", "delete_microsoft_credential"]);
       const response = await client.callTool({
         name: "delete_domain",
         arguments: { domain_name: "piedpiper.com", confirm: "piedpiper.com" },
@@ -62,8 +54,6 @@ describe("the MCP Bundle", () => {
         status: "dry_run",
         dry_run: true,
       });
-    } finally {
-      await client.close();
-    }
+    });
   });
 });

@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { type LaunchEntry, toolNames, withLaunchedServer } from "../helpers/launch.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 const PLACEHOLDER = "/absolute/path/to/woodpecker-mcp";
@@ -28,21 +27,9 @@ const codeBlocks = (language: string) =>
   );
 
 /** Spawns a server exactly as a client would from its config entry, and lists its tools. */
-async function listToolsAsWritten(entry: z.infer<typeof ServerEntry>): Promise<string[]> {
-  const transport = new StdioClientTransport({
-    command: entry.command,
-    args: entry.args.map((arg) => arg.replace(PLACEHOLDER, ROOT)),
-    env: { PATH: process.env.PATH ?? "", ...entry.env },
-    stderr: "ignore",
-  });
-  const client = new Client({ name: "snippet-check", version: "1.0.0" });
-  await client.connect(transport);
-  try {
-    const { tools } = await client.listTools();
-    return tools.map((tool) => tool.name);
-  } finally {
-    await client.close();
-  }
+function listToolsAsWritten(entry: LaunchEntry): Promise<string[]> {
+  const args = entry.args.map((arg) => arg.replace(PLACEHOLDER, ROOT));
+  return withLaunchedServer({ ...entry, args }, toolNames);
 }
 
 describe("configuration snippets", () => {

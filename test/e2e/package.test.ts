@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { SERVER_NAME, SERVER_VERSION } from "../../src/package-info.js";
+import { withLaunchedServer } from "../helpers/launch.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "woodpecker-pack-"));
@@ -35,16 +34,7 @@ describe("the npm package", () => {
     const bin = join(project, "node_modules", ".bin", SERVER_NAME);
     expect(execFileSync(bin, ["--version"], { encoding: "utf8" })).toBe(`${SERVER_VERSION}\n`);
 
-    const client = new Client({ name: "package-check", version: "1.0.0" });
-    await client.connect(
-      new StdioClientTransport({
-        command: bin,
-        args: ["--sandbox"],
-        env: { PATH: process.env.PATH ?? "" },
-        stderr: "ignore",
-      }),
-    );
-    try {
+    await withLaunchedServer({ command: bin, args: ["--sandbox"] }, async (client) => {
       const response = await client.callTool({
         name: "delete_microsoft_credential",
         arguments: { credential_id: 22334466 },
@@ -54,8 +44,6 @@ describe("the npm package", () => {
         status: "deleted",
         sandbox: true,
       });
-    } finally {
-      await client.close();
-    }
+    });
   });
 });
