@@ -46,6 +46,8 @@ export const deleteDomain = defineTool({
   }),
   async handler({ domain_name, confirm }, context) {
     const { config } = context;
+    // Checked before any confirmation, so nobody is asked to approve a call that cannot be sent.
+    // Undefined only in a dry run.
     const client = config.dryRun ? undefined : requireClient(context);
     if (config.protectedDomains.has(domain_name)) {
       throw new ToolFailure(
