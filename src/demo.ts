@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { type ToolResult, ToolResultSchema } from "./result.js";
+import { type ToolResult, ToolResultSchema } from "./tools/result.js";
 
 // A scripted agent session against the sandbox: what an agent sees, step by step.
 

@@ -1,10 +1,10 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { type Config, ConfigError, parseCli } from "./config.js";
-import { HELP_TEXT } from "./help.js";
-import { createLogger, type Logger } from "./logger.js";
+import { type Config, ConfigError, parseCli } from "./config/parse-cli.js";
+import { HELP_TEXT } from "./config/help.js";
+import { createLogger, type Logger } from "./logging/logger.js";
 import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
-import { answerUnreadableMessages } from "./protocol-errors.js";
-import { createServer } from "./server.js";
+import { answerUnreadableMessages } from "./mcp/protocol-errors.js";
+import { createServer } from "./mcp/server.js";
 import { WoodpeckerClient } from "./woodpecker/client.js";
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import type * as z from "zod";
-import type { Config } from "../config.js";
-import type { CallSubject } from "../explain-api-error.js";
-import type { Target, ToolSuccess } from "../result.js";
+import type { Config } from "../config/parse-cli.js";
+import type { CallSubject } from "./explain-api-error.js";
+import type { Target, ToolSuccess } from "./result.js";
 import type { RetryNotice, WoodpeckerClient } from "../woodpecker/client.js";
 import type { ToolName } from "./names.js";
 

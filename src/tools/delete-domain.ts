@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { normalizeDomainName } from "../domain-name.js";
-import { ToolFailure } from "../result.js";
+import { normalizeDomainName } from "../woodpecker/domain-name.js";
+import { ToolFailure } from "./result.js";
 import { defineTool } from "./define.js";
 import { requireClient } from "./require-client.js";
 

@@ -1,4 +1,4 @@
-import { ToolFailure } from "../result.js";
+import { ToolFailure } from "./result.js";
 import type { WoodpeckerClient } from "../woodpecker/client.js";
 import type { ToolContext } from "./define.js";
 

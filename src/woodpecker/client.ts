@@ -1,5 +1,5 @@
 import type { KyInstance } from "ky";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../logging/logger.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { describeUnrecognizedBody, parseErrorBody, sanitize } from "./error-body.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { FieldIssue } from "../result.js";
+import type { FieldIssue } from "../tools/result.js";
 
 /** What could be read out of an error response body, in the result's own field names. */
 export interface ParsedErrorBody {

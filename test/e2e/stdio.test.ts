@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
-import { ERROR_KINDS, type ErrorKind } from "../../src/result.js";
+import { ERROR_KINDS, type ErrorKind } from "../../src/tools/result.js";
 import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
 import { TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeDomainName } from "../../src/domain-name.js";
+import { normalizeDomainName } from "../../src/woodpecker/domain-name.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 
 // FUZZ_RUNS raises the budget (npm run fuzz); FUZZ_SEED replays a failure that fast-check reported.

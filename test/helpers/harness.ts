@@ -6,11 +6,11 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import { parseCli } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
-import { type ToolResult, ToolResultSchema } from "../../src/result.js";
+import { parseCli } from "../../src/config/parse-cli.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { type ToolResult, ToolResultSchema } from "../../src/tools/result.js";
 import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
-import { createServer } from "../../src/server.js";
+import { createServer } from "../../src/mcp/server.js";
 import { WoodpeckerClient } from "../../src/woodpecker/client.js";
 
 export const TEST_KEY = "wp-test-key-5f1c9a7e";

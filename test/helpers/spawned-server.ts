@@ -7,7 +7,7 @@ import {
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "vitest";
-import { type ToolResult, ToolResultSchema } from "../../src/result.js";
+import { type ToolResult, ToolResultSchema } from "../../src/tools/result.js";
 
 export const BUILT_SERVER = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type Config, ConfigError, DEFAULT_BASE_URL, parseCli } from "../../src/config.js";
+import {
+  type Config,
+  ConfigError,
+  DEFAULT_BASE_URL,
+  parseCli,
+} from "../../src/config/parse-cli.js";
 
 function serve(env: Record<string, string>, argv: string[] = []): Config {
   const request = parseCli(env, argv);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeDomainName } from "../../src/domain-name.js";
+import { normalizeDomainName } from "../../src/woodpecker/domain-name.js";
 
 describe("normalizeDomainName", () => {
   it.each([

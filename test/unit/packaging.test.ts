@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ENV_VARIABLES } from "../../src/config.js";
-import { HELP_TEXT } from "../../src/help.js";
+import { ENV_VARIABLES } from "../../src/config/parse-cli.js";
+import { HELP_TEXT } from "../../src/config/help.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const readJson = (path: string) => JSON.parse(readFileSync(`${ROOT}/${path}`, "utf8"));

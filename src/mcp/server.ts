@@ -6,24 +6,24 @@ import type {
   ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import type { Config } from "./config.js";
-import { explainApiError } from "./explain-api-error.js";
-import { askHumanThroughElicitation } from "./human-confirmation.js";
+import type { Config } from "../config/parse-cli.js";
+import { explainApiError } from "../tools/explain-api-error.js";
+import { askHumanThroughElicitation } from "./elicitation.js";
 import { inputIssues } from "./input-issues.js";
-import type { Logger } from "./logger.js";
-import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
+import type { Logger } from "../logging/logger.js";
+import { SERVER_NAME, SERVER_VERSION } from "../package-info.js";
 import {
   failureResult,
   successResult,
   ToolFailure,
   type ToolResult,
   ToolResultSchema,
-} from "./result.js";
-import { scrubSecret } from "./secret.js";
-import type { ToolContext, ToolDefinition } from "./tools/define.js";
-import { TOOLS } from "./tools/index.js";
-import { ApiError } from "./woodpecker/api-error.js";
-import type { RetryNotice, WoodpeckerClient } from "./woodpecker/client.js";
+} from "../tools/result.js";
+import { scrubSecret } from "../logging/secret.js";
+import type { ToolContext, ToolDefinition } from "../tools/define.js";
+import { TOOLS } from "../tools/index.js";
+import { ApiError } from "../woodpecker/api-error.js";
+import type { RetryNotice, WoodpeckerClient } from "../woodpecker/client.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 

@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../logging/logger.js";
 
 const PARSE_ERROR = -32700;
 const INVALID_REQUEST = -32600;

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { normalizeDomainName } from "./domain-name.js";
-import { TOOL_NAMES, type ToolName } from "./tools/names.js";
+import { normalizeDomainName } from "../woodpecker/domain-name.js";
+import { TOOL_NAMES, type ToolName } from "../tools/names.js";
 
 export const DEFAULT_BASE_URL = "https://api.woodpecker.co/rest/v2";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

@@ -1,7 +1,7 @@
 import { type ErrorKind, type FailureDetails, ToolFailure } from "./result.js";
-import type { ToolName } from "./tools/names.js";
-import type { ApiError } from "./woodpecker/api-error.js";
-import type { ParsedErrorBody } from "./woodpecker/error-body.js";
+import type { ToolName } from "./names.js";
+import type { ApiError } from "../woodpecker/api-error.js";
+import type { ParsedErrorBody } from "../woodpecker/error-body.js";
 
 const KIND_BY_STATUS: Readonly<Record<number, ErrorKind>> = {
   400: "bad_request",

@@ -1,5 +1,5 @@
 import pino, { type Logger } from "pino";
-import type { Config } from "./config.js";
+import type { Config } from "../config/parse-cli.js";
 import { REDACTED, scrubSecret } from "./secret.js";
 
 export type { Logger };

@@ -1,6 +1,6 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { HumanAnswer, HumanQuestion } from "./tools/define.js";
+import type { HumanAnswer, HumanQuestion } from "../tools/define.js";
 
 /**
  * Asks the person at the client to type the value through `elicitation/create` (form mode). Only

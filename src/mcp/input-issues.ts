@@ -1,5 +1,5 @@
 import type * as z from "zod";
-import type { FieldIssue } from "./result.js";
+import type { FieldIssue } from "../tools/result.js";
 
 const MAX_ECHOED_VALUE = 120;
 

@@ -1,5 +1,5 @@
-import { DEFAULT_BASE_URL } from "./config.js";
-import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
+import { DEFAULT_BASE_URL } from "./parse-cli.js";
+import { SERVER_NAME, SERVER_VERSION } from "../package-info.js";
 
 export const HELP_TEXT = `${SERVER_NAME} ${SERVER_VERSION}
 An MCP server (stdio) for Woodpecker's destructive account operations:
