@@ -1,50 +1,140 @@
 export interface SandboxMailbox {
+  first_name: string;
+  last_name: string;
   email: string;
-  provider: "google" | "microsoft" | "smtp";
+  provider: string;
+  status: "ORDERED" | "PAID";
   /** The Microsoft Graph credential the mailbox sends through. */
   credentialId?: number;
 }
 
 export interface SandboxDomain {
+  /** ASCII (punycode) form, lowercase. */
   name: string;
+  provider: string;
+  isCustomDomain: boolean;
   isReady: boolean;
+  /** Set when a deletion was accepted; the domain still reads as usual until it completes. */
   deletionInProgress: boolean;
+  expires: string;
+  created: string;
+  maxMailboxes: number;
   mailboxes: SandboxMailbox[];
+}
+
+export interface SandboxCredential {
+  credential_id: number;
+  tenant_id: string;
+  client_id: string;
+  secret_expires_at: string;
+  name: string;
 }
 
 export interface SandboxAccount {
   domains: SandboxDomain[];
-  credentialIds: number[];
+  credentials: SandboxCredential[];
 }
 
-/** A small account: one credential in use on a deletable domain, one free, and the edge cases. */
+const mailbox = (
+  first_name: string,
+  last_name: string,
+  email: string,
+  provider: string,
+  status: SandboxMailbox["status"],
+  credentialId?: number,
+): SandboxMailbox => ({
+  first_name,
+  last_name,
+  email,
+  provider,
+  status,
+  ...(credentialId === undefined ? {} : { credentialId }),
+});
+
+const domain = (
+  name: string,
+  provider: string,
+  mailboxes: SandboxMailbox[],
+  state: { isReady?: boolean; deletionInProgress?: boolean } = {},
+): SandboxDomain => ({
+  name,
+  provider,
+  isCustomDomain: false,
+  isReady: state.isReady ?? true,
+  deletionInProgress: state.deletionInProgress ?? false,
+  expires: "2027-06-24T10:00:00",
+  created: "2025-06-24T10:00:00",
+  maxMailboxes: 5,
+  mailboxes,
+});
+
+const credential = (
+  credential_id: number,
+  name: string,
+  tenant_id: string,
+  client_id: string,
+): SandboxCredential => ({
+  credential_id,
+  name,
+  tenant_id,
+  client_id,
+  secret_expires_at: "2027-11-28T23:59:59Z",
+});
+
+/**
+ * A small account with every case worth rehearsing: a credential in use by the mailboxes of a
+ * deletable domain, a free credential, a domain not ready yet, one already being deleted, and an
+ * internationalized name.
+ */
 export function seedAccount(): SandboxAccount {
   return {
     domains: [
-      {
-        name: "piedpiper.com",
-        isReady: true,
-        deletionInProgress: false,
-        mailboxes: [
-          { email: "richard@piedpiper.com", provider: "google" },
-          { email: "gilfoyle@piedpiper.com", provider: "microsoft", credentialId: 22334455 },
-          { email: "dinesh@piedpiper.com", provider: "microsoft", credentialId: 22334455 },
-        ],
-      },
-      {
-        name: "hooli.com",
-        isReady: true,
-        deletionInProgress: false,
-        mailboxes: [{ email: "gavin@hooli.com", provider: "microsoft", credentialId: 22334477 }],
-      },
-      {
-        name: "aviato.com",
-        isReady: false,
-        deletionInProgress: false,
-        mailboxes: [{ email: "erlich@aviato.com", provider: "smtp" }],
-      },
-      { name: "raviga.com", isReady: true, deletionInProgress: true, mailboxes: [] },
+      domain("piedpiper.com", "MICROSOFT", [
+        mailbox("Richard", "Hendricks", "richard@piedpiper.com", "MICROSOFT", "PAID", 22334455),
+        mailbox("Bertram", "Gilfoyle", "gilfoyle@piedpiper.com", "MICROSOFT", "PAID", 22334455),
+        mailbox("Dinesh", "Chugtai", "dinesh@piedpiper.com", "MICROSOFT", "ORDERED", 22334455),
+      ]),
+      domain("hooli.com", "GOOGLE", [
+        mailbox("Gavin", "Belson", "gavin@hooli.com", "GOOGLE", "PAID"),
+        mailbox("Denpok", "Singh", "denpok@hooli.com", "GOOGLE", "PAID"),
+      ]),
+      domain("xn--bcher-kva.de", "GOOGLE", [
+        mailbox("Anna", "Buch", "info@xn--bcher-kva.de", "GOOGLE", "PAID"),
+      ]),
+      domain(
+        "aviato.com",
+        "GOOGLE",
+        [mailbox("Erlich", "Bachman", "erlich@aviato.com", "GOOGLE", "ORDERED")],
+        {
+          isReady: false,
+        },
+      ),
+      domain(
+        "raviga.com",
+        "MICROSOFT",
+        [mailbox("Monica", "Hall", "monica@raviga.com", "MICROSOFT", "PAID", 22334477)],
+        { deletionInProgress: true },
+      ),
     ],
-    credentialIds: [22334455, 22334466, 22334477],
+    credentials: [
+      credential(
+        22334455,
+        "MS Graph app",
+        "bbfb2db7-aaf4-4f7c-9dc2-2c9160d1cb32",
+        "e1c6ac69-480e-4a17-9b85-3467967bd179",
+      ),
+      credential(
+        22334466,
+        "Old test app",
+        "0f3c1a52-7d2e-4b8a-9c41-6e5d2b7a8f90",
+        "5a9e2c71-3b4d-4f6a-8e1c-2d7b9f0a6c35",
+      ),
+      credential(
+        22334477,
+        "Raviga tenant",
+        "7c2e9b14-5a3f-4d8e-b6c1-9f0e2a4d7b58",
+        "c8d1f4a7-2e6b-4c9d-a3f5-1b7e0d9c2a46",
+      ),
+    ],
   };
 }

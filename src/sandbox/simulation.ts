@@ -9,62 +9,56 @@ import {
 import { type SandboxAccount, type SandboxDomain, seedAccount } from "./seed.js";
 
 const BASE_PATH = "/rest/v2";
-const DOMAIN_PATH = /^\/rest\/v2\/domains\/([^/]+)$/;
-const CREDENTIAL_PATH = /^\/rest\/v2\/mailboxes\/microsoft\/credentials\/([^/]+)$/;
+const DOMAINS = /^\/rest\/v2\/domains$/;
+const DOMAIN = /^\/rest\/v2\/domains\/([^/]+)$/;
+const DOMAIN_MAILBOXES = /^\/rest\/v2\/domains\/([^/]+)\/mailboxes$/;
+const CREDENTIALS = /^\/rest\/v2\/mailboxes\/microsoft\/credentials$/;
+const CREDENTIAL = /^\/rest\/v2\/mailboxes\/microsoft\/credentials\/([^/]+)$/;
+
+/** How long an accepted domain deletion takes before the domain reads as gone. */
+export const DEFAULT_DELETION_MS = 3_000;
 
 /**
- * A scripted answer that replaces the simulation's own for one request, for tests. `delayMs`
- * waits before answering; `drip` sends the body one chunk at a time.
+ * Sees every request before the simulation does. Returning true takes the request over; `answer`
+ * lets the simulation answer it after all (later, for instance).
  */
-export type Fault =
-  | {
-      type: "respond";
-      status: number;
-      body?: string;
-      headers?: Record<string, string>;
-      delayMs?: number;
-      dripChunkMs?: number;
-    }
-  | { type: "delay"; ms: number }
-  | { type: "hang" }
-  | { type: "reset" }
-  | { type: "reset_mid_body"; status: number; body: string };
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-}
+export type Interceptor = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  answer: () => void,
+) => boolean;
 
 export interface SimulationOptions {
   apiKey: string;
   account?: SandboxAccount;
+  deletionMs?: number;
+  intercept?: Interceptor;
+  onConnection?: (socket: Socket) => void;
 }
 
 /**
- * A stateful stand-in for the two Woodpecker endpoints on 127.0.0.1, answering with the statuses
- * and bodies of the API pages. The sandbox serves it to users; the tests use it with faults.
+ * A stateful stand-in for the Woodpecker endpoints this server uses, on 127.0.0.1, answering with
+ * the statuses and body shapes of the API pages: the `/domains` routes in the domain page's shape
+ * (`details`, ISO timestamps), the credential routes in the credential page's (`detail`).
  */
 export class WoodpeckerSimulation {
-  readonly requests: RecordedRequest[] = [];
-  readonly faults: Fault[] = [];
   readonly account: SandboxAccount;
-  readonly #apiKey: string;
+  readonly #options: SimulationOptions;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  /** Called when a connection closes; tests use it to see an aborted request arrive. */
-  onConnectionClosed: (() => void) | undefined;
+  readonly #deletions = new Set<NodeJS.Timeout>();
 
   private constructor(options: SimulationOptions) {
-    this.#apiKey = options.apiKey;
+    this.#options = options;
     this.account = options.account ?? seedAccount();
-    this.#server = createServer((request, response) => this.#handle(request, response));
+    this.#server = createServer((request, response) => {
+      const answer = () => this.#answer(request, response);
+      if (options.intercept?.(request, response, answer) !== true) answer();
+    });
     this.#server.on("connection", (socket) => {
       this.#sockets.add(socket);
-      socket.on("close", () => {
-        this.#sockets.delete(socket);
-        this.onConnectionClosed?.();
-      });
+      socket.on("close", () => this.#sockets.delete(socket));
+      options.onConnection?.(socket);
     });
   }
 
@@ -83,10 +77,6 @@ export class WoodpeckerSimulation {
     return `http://127.0.0.1:${port}${BASE_PATH}`;
   }
 
-  get openConnections(): number {
-    return this.#sockets.size;
-  }
-
   findDomain(name: string): SandboxDomain | undefined {
     const wanted = name.toLowerCase();
     return this.account.domains.find((domain) => domain.name === wanted);
@@ -99,83 +89,181 @@ export class WoodpeckerSimulation {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.#deletions) clearTimeout(timer);
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #handle(request: IncomingMessage, response: ServerResponse): void {
+  #answer(request: IncomingMessage, response: ServerResponse): void {
     const path = request.url ?? "/";
-    this.requests.push({ method: request.method ?? "", path, headers: { ...request.headers } });
-    const fault = this.faults.shift();
-    if (fault === undefined) {
-      this.#answer(request, path, response);
+    const method = request.method ?? "";
+    const domainRoute = path.startsWith(`${BASE_PATH}/domains`);
+    const problem = domainRoute ? domainProblem : credentialProblem;
+    const send = (status: number, body?: unknown) => sendJson(response, status, body);
+    if (request.headers["x-api-key"] !== this.#options.apiKey) {
+      send(401, problem(401, "Invalid api key"));
       return;
     }
-    switch (fault.type) {
-      case "hang":
-        return;
-      case "reset":
-        request.socket.destroy();
-        return;
-      case "delay":
-        setTimeout(() => this.#answer(request, path, response), fault.ms);
-        return;
-      case "reset_mid_body":
-        response.writeHead(fault.status, { "content-type": "application/json" });
-        response.write(fault.body.slice(0, Math.ceil(fault.body.length / 2)));
-        setTimeout(() => request.socket.destroy(), 20);
-        return;
-      case "respond":
-        setTimeout(() => void sendScripted(response, fault), fault.delayMs ?? 0);
-        return;
-    }
-  }
-
-  #answer(request: IncomingMessage, path: string, response: ServerResponse): void {
-    const domainMatch = DOMAIN_PATH.exec(path);
-    const credentialMatch = CREDENTIAL_PATH.exec(path);
-    const domainRoute = domainMatch !== null;
-    const problem = domainRoute ? domainProblem : credentialProblem;
-    if (request.method !== "DELETE") {
-      sendJson(response, 405, problem(405, "Only DELETE is simulated"));
-    } else if (request.headers["x-api-key"] !== this.#apiKey) {
-      sendJson(response, 401, problem(401, "Invalid api key"));
-    } else if (domainMatch?.[1] !== undefined) {
-      this.#deleteDomain(decodeSegment(domainMatch[1]), response);
-    } else if (credentialMatch?.[1] !== undefined) {
-      this.#deleteCredential(credentialMatch[1], response);
+    const route = routeOf(method, path);
+    if (route === undefined) {
+      send(404, problem(404, "Requested resource does not exist"));
+    } else if (route === "method_not_allowed") {
+      send(405, problem(405, `${method} is not supported here`));
     } else {
-      sendJson(response, 404, credentialProblem(404, "Requested resource does not exist"));
+      this.#serve(route, send);
     }
   }
 
-  #deleteDomain(name: string | undefined, response: ServerResponse): void {
+  #serve(route: Route, send: (status: number, body?: unknown) => void): void {
+    switch (route.name) {
+      case "list_domains":
+        send(200, { domains: this.account.domains.map(domainSummary) });
+        return;
+      case "get_domain":
+      case "list_mailboxes": {
+        const domain = route.segment === undefined ? undefined : this.findDomain(route.segment);
+        if (domain === undefined) {
+          send(404, domainProblem(404, "Requested resource does not exist"));
+        } else {
+          send(200, route.name === "get_domain" ? domainDetails(domain) : domainMailboxes(domain));
+        }
+        return;
+      }
+      case "delete_domain":
+        this.#deleteDomain(route.segment, send);
+        return;
+      case "list_credentials":
+        send(200, { credentials: this.account.credentials });
+        return;
+      case "delete_credential":
+        this.#deleteCredential(route.segment, send);
+        return;
+    }
+  }
+
+  #deleteDomain(name: string | undefined, send: (status: number, body?: unknown) => void): void {
     const domain = name === undefined ? undefined : this.findDomain(name);
+    const value = name ?? null;
     if (domain === undefined) {
-      sendJson(response, 422, domainValidationError("not_found", name ?? null));
+      send(422, domainValidationError("not_found", value));
     } else if (domain.deletionInProgress) {
-      sendJson(response, 422, domainValidationError("deletion_in_progress", name ?? null));
+      send(422, domainValidationError("deletion_in_progress", value));
     } else if (!domain.isReady) {
-      sendJson(response, 422, domainValidationError("not_ready", name ?? null));
+      send(422, domainValidationError("not_ready", value));
     } else {
       domain.deletionInProgress = true;
-      domain.mailboxes = [];
-      response.writeHead(202).end();
+      this.#completeLater(domain);
+      send(202);
     }
   }
 
-  #deleteCredential(segment: string, response: ServerResponse): void {
-    const id = /^\d+$/.test(segment) ? Number(segment) : undefined;
-    const index = id === undefined ? -1 : this.account.credentialIds.indexOf(id);
+  /** The deletion is asynchronous: until it completes the domain and its mailboxes read as usual. */
+  #completeLater(domain: SandboxDomain): void {
+    const timer = setTimeout(() => {
+      this.#deletions.delete(timer);
+      const index = this.account.domains.indexOf(domain);
+      if (index !== -1) this.account.domains.splice(index, 1);
+    }, this.#options.deletionMs ?? DEFAULT_DELETION_MS);
+    timer.unref();
+    this.#deletions.add(timer);
+  }
+
+  #deleteCredential(segment: string | undefined, send: (status: number, body?: unknown) => void) {
+    const id = segment !== undefined && /^\d+$/.test(segment) ? Number(segment) : undefined;
+    const index = this.account.credentials.findIndex((item) => item.credential_id === id);
     if (id === undefined || index === -1) {
-      sendJson(response, 404, credentialProblem(404, "Requested resource does not exist"));
+      send(404, credentialProblem(404, "Requested resource does not exist"));
     } else if (this.credentialInUse(id)) {
-      sendJson(response, 422, credentialInUse());
+      send(422, credentialInUse());
     } else {
-      this.account.credentialIds.splice(index, 1);
-      response.writeHead(204).end();
+      this.account.credentials.splice(index, 1);
+      send(204);
     }
   }
+}
+
+type RouteName =
+  | "list_domains"
+  | "get_domain"
+  | "list_mailboxes"
+  | "delete_domain"
+  | "list_credentials"
+  | "delete_credential";
+
+interface Route {
+  name: RouteName;
+  /** The decoded path parameter; undefined when it is absent or not valid percent-encoding. */
+  segment: string | undefined;
+}
+
+function routeOf(method: string, path: string): Route | "method_not_allowed" | undefined {
+  const routes: [RegExp, Partial<Record<string, RouteName>>][] = [
+    [DOMAINS, { GET: "list_domains" }],
+    [DOMAIN, { GET: "get_domain", DELETE: "delete_domain" }],
+    [DOMAIN_MAILBOXES, { GET: "list_mailboxes" }],
+    [CREDENTIALS, { GET: "list_credentials" }],
+    [CREDENTIAL, { DELETE: "delete_credential" }],
+  ];
+  for (const [pattern, byMethod] of routes) {
+    const match = pattern.exec(path);
+    if (match === null) continue;
+    const name = byMethod[method];
+    if (name === undefined) return "method_not_allowed";
+    return { name, segment: match[1] === undefined ? undefined : decodeSegment(match[1]) };
+  }
+  return undefined;
+}
+
+function domainSummary(domain: SandboxDomain) {
+  return {
+    domain: domain.name,
+    mailboxes_count: domain.mailboxes.length,
+    provider: domain.provider,
+    is_custom_domain: domain.isCustomDomain,
+    is_ready: domain.isReady,
+    expires: domain.expires,
+    created: domain.created,
+  };
+}
+
+function domainDetails(domain: SandboxDomain) {
+  const [first] = domain.mailboxes;
+  return {
+    owner: {
+      email: first?.email ?? `owner@${domain.name}`,
+      first_name: first?.first_name ?? "Owner",
+      last_name: first?.last_name ?? "Name",
+      company_name: null,
+      address: "5230 Newell Road",
+      city: "Palo Alto",
+      state: "CA",
+      country: "US",
+      zip_code: "94303",
+      phone: "+1.6505550100",
+    },
+    email_forward_address: null,
+    domain_redirect_url: `https://www.${domain.name}`,
+    expires: domain.expires,
+    created: domain.created,
+    is_custom_domain: domain.isCustomDomain,
+    is_ready: domain.isReady,
+    provider: domain.provider,
+    mailboxes_count: domain.mailboxes.length,
+    max_mailboxes: domain.maxMailboxes,
+    all_mailboxes_are_ready: domain.isReady,
+  };
+}
+
+function domainMailboxes(domain: SandboxDomain) {
+  return {
+    mailboxes: domain.mailboxes.map(({ first_name, last_name, email, provider, status }) => ({
+      first_name,
+      last_name,
+      email,
+      provider,
+      status,
+    })),
+  };
 }
 
 function decodeSegment(segment: string): string | undefined {
@@ -187,23 +275,9 @@ function decodeSegment(segment: string): string | undefined {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-async function sendScripted(
-  response: ServerResponse,
-  fault: Extract<Fault, { type: "respond" }>,
-): Promise<void> {
-  response.writeHead(fault.status, fault.headers ?? { "content-type": "application/json" });
-  const body = fault.body ?? "";
-  if (fault.dripChunkMs === undefined) {
-    response.end(body);
+  if (body === undefined) {
+    response.writeHead(status).end();
     return;
   }
-  for (const char of body) {
-    if (response.destroyed) return;
-    response.write(char);
-    await new Promise((resolve) => setTimeout(resolve, fault.dripChunkMs));
-  }
-  response.end();
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }

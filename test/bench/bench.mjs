@@ -76,6 +76,16 @@ function coldStart(args) {
   });
 }
 
+function addCredential(simulation, id) {
+  simulation.account.credentials.push({
+    credential_id: id,
+    name: `bench ${id}`,
+    tenant_id: "tenant",
+    client_id: "client",
+    secret_expires_at: "2027-01-01T00:00:00Z",
+  });
+}
+
 async function connect(path, env) {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -127,7 +137,7 @@ async function main() {
   let nextId = 1_000_000;
   const callOnce = async (server) => {
     const id = nextId++;
-    simulation.account.credentialIds.push(id);
+    addCredential(simulation, id);
     const started = performance.now();
     await server.client.callTool({
       name: "delete_microsoft_credential",
@@ -137,7 +147,7 @@ async function main() {
   };
   const plainHttp = async () => {
     const id = nextId++;
-    simulation.account.credentialIds.push(id);
+    addCredential(simulation, id);
     const started = performance.now();
     const response = await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials/${id}`, {
       method: "DELETE",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { toolNames, withLaunchedServer } from "../helpers/launch.js";
+import { toolNames, withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "woodpecker-mcpb-"));
@@ -43,7 +43,7 @@ describe("the MCP Bundle", () => {
         Object.entries(env).map(([name, value]) => [name, substitute(value)]),
       ),
     };
-    await withLaunchedServer(entry, async (client) => {
+    await withServer(entry, async (client) => {
       expect(await toolNames(client)).toEqual(["delete_domain", "delete_microsoft_credential"]);
       const response = await client.callTool({
         name: "delete_domain",

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { type LaunchEntry, toolNames, withLaunchedServer } from "../helpers/launch.js";
+import { toolNames, withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 const PLACEHOLDER = "/absolute/path/to/woodpecker-mcp";
@@ -27,9 +27,9 @@ const codeBlocks = (language: string) =>
   );
 
 /** Spawns a server exactly as a client would from its config entry, and lists its tools. */
-function listToolsAsWritten(entry: LaunchEntry): Promise<string[]> {
+function listToolsAsWritten(entry: z.infer<typeof ServerEntry>): Promise<string[]> {
   const args = entry.args.map((arg) => arg.replace(PLACEHOLDER, ROOT));
-  return withLaunchedServer({ ...entry, args }, toolNames);
+  return withServer({ command: entry.command, args, env: entry.env }, toolNames);
 }
 
 describe("configuration snippets", () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { BUILT_SERVER } from "../helpers/spawned-server.js";
+import { BUILT_SERVER } from "../helpers/spawn.js";
 
 // The official MCP Inspector's CLI needs Node 22.19 or later; .ci/run also runs the suite on 22 and 24.
 const INSPECTOR = "@modelcontextprotocol/inspector@2.12.0";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { SERVER_NAME, SERVER_VERSION } from "../../src/package-info.js";
-import { withLaunchedServer } from "../helpers/launch.js";
+import { withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "woodpecker-pack-"));
@@ -34,7 +34,7 @@ describe("the npm package", () => {
     const bin = join(project, "node_modules", ".bin", SERVER_NAME);
     expect(execFileSync(bin, ["--version"], { encoding: "utf8" })).toBe(`${SERVER_VERSION}\n`);
 
-    await withLaunchedServer({ command: bin, args: ["--sandbox"] }, async (client) => {
+    await withServer({ command: bin, args: ["--sandbox"] }, async (client) => {
       const response = await client.callTool({
         name: "delete_microsoft_credential",
         arguments: { credential_id: 22334466 },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type SpawnedServer, spawnServer } from "../helpers/spawned-server.js";
+import { type SpawnedServer, spawnServer } from "../helpers/spawn.js";
+import { sleep } from "../helpers/wait.js";
 
 let server: SpawnedServer | undefined;
 afterEach(async () => {
@@ -43,6 +44,7 @@ describe("--sandbox", () => {
       "validation_error",
       "deletion_in_progress",
     ]);
+    await sleep(3_200); // the sandbox completes an accepted deletion after 3 s
     expect(await outcome("delete_microsoft_credential", { credential_id: "22334455" })).toEqual([
       "deleted",
       null,

@@ -6,17 +6,16 @@ import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
 import { ERROR_KINDS, type ErrorKind } from "../../src/tools/result.js";
-import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
-import { TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { BUILT_SERVER, type SpawnedServer, spawnServer } from "../helpers/spawned-server.js";
-import { jsonFault } from "../helpers/faults.js";
+import { BUILT_SERVER, type SpawnedServer, spawnServer } from "../helpers/spawn.js";
+import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { waitFor } from "../helpers/wait.js";
 
-let simulation: WoodpeckerSimulation;
+let simulation: StandIn;
 const servers: SpawnedServer[] = [];
 
 beforeEach(async () => {
-  simulation = await WoodpeckerSimulation.start({ apiKey: TEST_KEY });
+  simulation = await startStandIn();
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
@@ -277,11 +276,3 @@ describe("process behaviour", () => {
     expect(await exited).toBe(0);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -81,9 +81,9 @@ describe("property: nothing an agent sends can bend the request", () => {
   it(`delete_domain: invalid_input and no request, or exactly one request for the normalized name (${RUNS} runs)`, async () => {
     await fc.assert(
       fc.asyncProperty(domainLike, async (raw) => {
-        const before = harness.simulation.requests.length;
+        const before = harness.woodpecker.requests.length;
         const { result } = await harness.call("delete_domain", { domain_name: raw, confirm: raw });
-        const sent = harness.simulation.requests.slice(before);
+        const sent = harness.woodpecker.requests.slice(before);
         const expected = normalizeDomainName(raw);
         count(result.error?.kind === "invalid_input", sent.length);
         if (result.error?.kind === "invalid_input") {
@@ -116,11 +116,11 @@ describe("property: nothing an agent sends can bend the request", () => {
     );
     await fc.assert(
       fc.asyncProperty(idLike, async (raw) => {
-        const before = harness.simulation.requests.length;
+        const before = harness.woodpecker.requests.length;
         const { result } = await harness.call("delete_microsoft_credential", {
           credential_id: raw,
         });
-        const sent = harness.simulation.requests.slice(before);
+        const sent = harness.woodpecker.requests.slice(before);
         const valid =
           (typeof raw === "number" && Number.isSafeInteger(raw) && raw > 0) ||
           (typeof raw === "string" &&

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import {
@@ -9,11 +8,13 @@ import {
 import { parseCli } from "../../src/config/parse-cli.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { type ToolResult, ToolResultSchema } from "../../src/tools/result.js";
-import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
 import { createServer } from "../../src/mcp/server.js";
 import { WoodpeckerClient } from "../../src/woodpecker/client.js";
 
-export const TEST_KEY = "wp-test-key-5f1c9a7e";
+import { captureLines } from "./capture.js";
+import { startStandIn, TEST_KEY } from "./stand-in.js";
+
+export { TEST_KEY };
 
 export interface HarnessOptions {
   env?: Record<string, string>;
@@ -31,12 +32,12 @@ export interface CallOutcome {
 
 /**
  * The real server, wired in-process to the SDK's Client through linked in-memory transports, and
- * to the Woodpecker simulation over real HTTP on 127.0.0.1.
+ * to the Woodpecker stand-in over real HTTP on 127.0.0.1.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const simulation = await WoodpeckerSimulation.start({ apiKey: TEST_KEY });
+  const woodpecker = await startStandIn();
   const env = {
-    WOODPECKER_API_BASE_URL: simulation.baseUrl,
+    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
     WOODPECKER_MAX_RETRIES: "0",
     ...(options.withoutKey ? {} : { WOODPECKER_API_KEY: TEST_KEY }),
     ...options.env,
@@ -44,16 +45,8 @@ export async function startHarness(options: HarnessOptions = {}) {
   const request = parseCli(env, []);
   if (request.action !== "serve") throw new Error("expected a serve request");
   const config = request.config;
-  const logs: string[] = [];
-  const logger = createLogger(
-    { ...config, logLevel: "debug" },
-    new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const logs = captureLines();
+  const logger = createLogger({ ...config, logLevel: "debug" }, logs.stream);
   const client =
     config.apiKey === undefined
       ? undefined
@@ -78,9 +71,9 @@ export async function startHarness(options: HarnessOptions = {}) {
   await mcpClient.connect(clientTransport);
 
   return {
-    simulation,
+    woodpecker,
     client: mcpClient,
-    logs,
+    logs: logs.lines,
     config,
     /** Calls a tool and re-parses its structuredContent with the output schema. */
     async call(name: string, args: Record<string, unknown>): Promise<CallOutcome> {
@@ -96,7 +89,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     async close() {
       await mcpClient.close();
       await server.close();
-      await simulation.close();
+      await woodpecker.close();
     },
   };
 }

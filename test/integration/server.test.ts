@@ -2,7 +2,7 @@ import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Harness, type HarnessOptions, startHarness, TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { jsonFault } from "../helpers/faults.js";
+import { jsonFault } from "../helpers/stand-in.js";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -80,7 +80,7 @@ describe("delete_microsoft_credential", () => {
     expect(result.error).toBeUndefined();
     expect(text).toContain(result.message);
     expect(JSON.parse(text.slice(text.indexOf("\n\n") + 2))).toEqual(result);
-    expect(h.simulation.account.credentialIds).not.toContain(22334466);
+    expect(h.woodpecker.account.credentials.map((c) => c.credential_id)).not.toContain(22334466);
   });
 
   it("accepts a string of digits", async () => {
@@ -126,7 +126,7 @@ describe("delete_microsoft_credential", () => {
       const { result } = await h.call("delete_microsoft_credential", { credential_id: value });
       expect(result.error?.kind).toBe("invalid_input");
       expect(result.error?.fields?.[0]?.field).toBe("credential_id");
-      expect(h.simulation.requests).toHaveLength(0);
+      expect(h.woodpecker.requests).toHaveLength(0);
     },
   );
 
@@ -140,7 +140,7 @@ describe("delete_microsoft_credential", () => {
     expect(extra.result.error?.fields).toEqual([
       { field: "force", issue: "unknown argument", value: "true" },
     ]);
-    expect(h.simulation.requests).toHaveLength(0);
+    expect(h.woodpecker.requests).toHaveLength(0);
   });
 });
 
@@ -156,7 +156,7 @@ describe("delete_domain guard", () => {
     expect(result.message).toMatch(/every mailbox on it will be deleted for good/);
     expect(result.error?.hint).toMatch(/Ask the user/);
     expect(result.error?.hint).toContain('confirm set to "piedpiper.com"');
-    expect(h.simulation.requests).toHaveLength(0);
+    expect(h.woodpecker.requests).toHaveLength(0);
   });
 
   it.each(["yes", "true", "hooli.com", "piedpiper.co"])(
@@ -165,7 +165,7 @@ describe("delete_domain guard", () => {
       const h = await start();
       const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com", confirm });
       expect(result.error?.kind).toBe("confirmation_mismatch");
-      expect(h.simulation.requests).toHaveLength(0);
+      expect(h.woodpecker.requests).toHaveLength(0);
     },
   );
 
@@ -181,13 +181,13 @@ describe("delete_domain guard", () => {
       http_status: 202,
       domain_name: "piedpiper.com",
     });
-    expect(h.simulation.requests.map((r) => r.path)).toEqual(["/rest/v2/domains/piedpiper.com"]);
+    expect(h.woodpecker.requests.map((r) => r.path)).toEqual(["/rest/v2/domains/piedpiper.com"]);
   });
 
   it("sends the punycode form of an internationalized name", async () => {
     const h = await start();
     await h.call("delete_domain", { domain_name: "Bücher.de", confirm: "bücher.de" });
-    expect(h.simulation.requests.map((r) => r.path)).toEqual(["/rest/v2/domains/xn--bcher-kva.de"]);
+    expect(h.woodpecker.requests.map((r) => r.path)).toEqual(["/rest/v2/domains/xn--bcher-kva.de"]);
   });
 
   it.each(["piedpiper.com/../x", "a%2Fb.com", "piedpiper.com?x", "", "localhost", "x@y.com"])(
@@ -196,7 +196,7 @@ describe("delete_domain guard", () => {
       const h = await start();
       const { result } = await h.call("delete_domain", { domain_name, confirm: domain_name });
       expect(result.error?.kind).toBe("invalid_input");
-      expect(h.simulation.requests).toHaveLength(0);
+      expect(h.woodpecker.requests).toHaveLength(0);
     },
   );
 
@@ -207,7 +207,7 @@ describe("delete_domain guard", () => {
       confirm: "piedpiper.com",
     });
     expect(result.error?.kind).toBe("protected");
-    expect(h.simulation.requests).toHaveLength(0);
+    expect(h.woodpecker.requests).toHaveLength(0);
   });
 
   it("answers not_configured without a key, before asking anyone", async () => {
@@ -229,7 +229,7 @@ describe("delete_domain guard", () => {
     expect(domain.isError).toBe(false);
     const credential = await h.call("delete_microsoft_credential", { credential_id: 22334455 });
     expect(credential.result).toMatchObject({ ok: true, status: "dry_run", dry_run: true });
-    expect(h.simulation.requests).toHaveLength(0);
+    expect(h.woodpecker.requests).toHaveLength(0);
   });
 });
 
@@ -253,7 +253,7 @@ describe("delete_domain refusals from Woodpecker", () => {
 
   it("passes an unknown issue through unchanged", async () => {
     const h = await start();
-    h.simulation.faults.push(
+    h.woodpecker.faults.push(
       jsonFault(422, {
         ...DOMAIN_PAGE[422],
         code: "new_code",
@@ -280,7 +280,7 @@ describe("delete_domain refusals from Woodpecker", () => {
     [418, {}, "unexpected_response"],
   ] as const)("HTTP %i → %s with the page's fields", async (status, body, kind) => {
     const h = await start();
-    h.simulation.faults.push(jsonFault(status, body));
+    h.woodpecker.faults.push(jsonFault(status, body));
     const { result } = await h.call("delete_domain", {
       domain_name: "piedpiper.com",
       confirm: "piedpiper.com",
@@ -297,7 +297,7 @@ describe("delete_domain refusals from Woodpecker", () => {
 
   it("an empty or truncated 422 is an unexpected_response with a labelled excerpt", async () => {
     const h = await start();
-    h.simulation.faults.push(
+    h.woodpecker.faults.push(
       { type: "respond", status: 422, body: "" },
       { type: "respond", status: 422, body: '{"type":"valid' },
     );
@@ -327,7 +327,7 @@ describe("credential page statuses through the server", () => {
     [500, "server_error"],
   ] as const)("HTTP %i → %s", async (status, kind) => {
     const h = await start();
-    h.simulation.faults.push(jsonFault(status, CREDENTIAL_PAGE[status]));
+    h.woodpecker.faults.push(jsonFault(status, CREDENTIAL_PAGE[status]));
     const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     expect(result.error?.kind).toBe(kind);
     if (status !== 422) expect(result.error?.detail).toBe(CREDENTIAL_PAGE[status].detail);
@@ -347,7 +347,7 @@ describe("credential page statuses through the server", () => {
 describe("retries through the server", () => {
   it("rate_limited after retries, with retry_after_seconds and progress notifications", async () => {
     const h = await start({ env: { WOODPECKER_MAX_RETRIES: "1" } });
-    h.simulation.faults.push(
+    h.woodpecker.faults.push(
       jsonFault(429, {}, { "retry-after": "0" }),
       jsonFault(429, {}, { "retry-after": "30" }),
     );
@@ -370,7 +370,7 @@ describe("retries through the server", () => {
 
   it("timeout when every attempt hangs", async () => {
     const h = await start({ env: { WOODPECKER_TIMEOUT_MS: "150" } });
-    h.simulation.faults.push({ type: "hang" });
+    h.woodpecker.faults.push({ type: "hang" });
     const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     expect(result.error).toMatchObject({ kind: "timeout", retryable: true });
     expect(result.attempts).toBe(1);
@@ -378,14 +378,14 @@ describe("retries through the server", () => {
 
   it("network_error on a reset connection", async () => {
     const h = await start();
-    h.simulation.faults.push({ type: "reset" });
+    h.woodpecker.faults.push({ type: "reset" });
     const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     expect(result.error).toMatchObject({ kind: "network_error", retryable: true });
   });
 
   it("a not_found that follows a failed attempt warns that the first may have worked", async () => {
     const h = await start({ env: { WOODPECKER_MAX_RETRIES: "1" } });
-    h.simulation.faults.push({ type: "reset" }, jsonFault(404, CREDENTIAL_PAGE[404]));
+    h.woodpecker.faults.push({ type: "reset" }, jsonFault(404, CREDENTIAL_PAGE[404]));
     const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     expect(result.error?.kind).toBe("not_found");
     expect(result.error?.hint).toMatch(
@@ -429,7 +429,7 @@ describe("elicitation", () => {
     expect(result.error?.kind ?? result.status).toBe(outcome);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/piedpiper.com.*EVERY mailbox/);
-    expect(h.simulation.requests).toHaveLength(outcome === "deletion_accepted" ? 1 : 0);
+    expect(h.woodpecker.requests).toHaveLength(outcome === "deletion_accepted" ? 1 : 0);
   });
 
   it("no answer within WOODPECKER_ELICITATION_TIMEOUT_MS is cancelled_by_user", async () => {
@@ -441,7 +441,7 @@ describe("elicitation", () => {
     const { result } = await h.call("delete_domain", confirmArgs);
     expect(result.error?.kind).toBe("cancelled_by_user");
     expect(result.message).toMatch(/no answer in time/);
-    expect(h.simulation.requests).toHaveLength(0);
+    expect(h.woodpecker.requests).toHaveLength(0);
   });
 
   it("is not used before confirm is given, nor when WOODPECKER_ELICITATION=off", async () => {
@@ -499,7 +499,7 @@ describe("audit log and secrets", () => {
 
   it("scrubs the key from results even when Woodpecker echoes it back", async () => {
     const h = await start();
-    h.simulation.faults.push(
+    h.woodpecker.faults.push(
       jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `Invalid api key ${TEST_KEY}` }),
     );
     const { result, text } = await h.call("delete_microsoft_credential", { credential_id: 1 });

@@ -1,20 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { USER_AGENT } from "../../src/package-info.js";
-import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
 import { ApiError, type ApiErrorReason } from "../../src/woodpecker/api-error.js";
 import {
   parseRetryAfter,
   type RetryNotice,
   WoodpeckerClient,
 } from "../../src/woodpecker/client.js";
-import { TEST_KEY } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { jsonFault } from "../helpers/faults.js";
+import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
 
-let simulation: WoodpeckerSimulation;
+let simulation: StandIn;
 
 beforeEach(async () => {
-  simulation = await WoodpeckerSimulation.start({ apiKey: TEST_KEY });
+  simulation = await startStandIn();
 });
 afterEach(() => simulation.close());
 
@@ -220,7 +218,7 @@ describe("faults", () => {
   });
 
   it("reports a refused connection as a network error", async () => {
-    const closed = await WoodpeckerSimulation.start({ apiKey: TEST_KEY });
+    const closed = await startStandIn();
     const baseUrl = closed.baseUrl;
     await closed.close();
     const client = new WoodpeckerClient({
@@ -280,9 +278,7 @@ describe("faults", () => {
 
   it("cancels the request when the caller aborts, and the connection closes", async () => {
     simulation.faults.push({ type: "hang" });
-    const closed = new Promise<void>((resolve) => {
-      simulation.onConnectionClosed = resolve;
-    });
+    const closed = simulation.nextConnectionClose();
     const controller = new AbortController();
     const call = failureOf(
       clientWith().deleteDomain("piedpiper.com", { signal: controller.signal }),

@@ -1,17 +1,11 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logging/logger.js";
+import { captureLines } from "../helpers/capture.js";
 
 const KEY = "wp-live-9d8c7b6a5f4e";
 
 function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { stream, lines } = captureLines();
   return { logger: createLogger({ apiKey: KEY, logLevel: "trace" }, stream), lines };
 }
 
@@ -38,16 +32,8 @@ describe("createLogger", () => {
   });
 
   it("honours the level", () => {
-    const lines: string[] = [];
-    const logger = createLogger(
-      { apiKey: undefined, logLevel: "warn" },
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { stream, lines } = captureLines();
+    const logger = createLogger({ apiKey: undefined, logLevel: "warn" }, stream);
     logger.info("hidden");
     logger.warn("shown");
     expect(lines).toHaveLength(1);

@@ -3,6 +3,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
   type ClientCapabilities,
+  type ElicitRequest,
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -12,17 +13,26 @@ import { type ToolResult, ToolResultSchema } from "../../src/tools/result.js";
 export const BUILT_SERVER = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 
 export interface SpawnOptions {
-  env?: Record<string, string>;
+  /** Defaults to this Node running the built server; `args` then follow the server's path. */
+  command?: string;
   args?: string[];
+  /** The whole environment but PATH: nothing else leaks in from the test's own. */
+  env?: Record<string, string> | undefined;
   capabilities?: ClientCapabilities;
-  onElicit?: () => ElicitResult | Promise<ElicitResult>;
+  onElicit?: (params: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
 }
 
-/** Spawns the built server and connects the SDK's Client to it over stdio. */
+/**
+ * Spawns a server as an MCP client's config entry would and connects the SDK's Client to it over
+ * stdio, keeping its stderr and every message it wrote to stdout.
+ */
 export async function spawnServer(options: SpawnOptions = {}) {
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BUILT_SERVER, ...(options.args ?? [])],
+    command: options.command ?? process.execPath,
+    args:
+      options.command === undefined
+        ? [BUILT_SERVER, ...(options.args ?? [])]
+        : (options.args ?? []),
     env: { PATH: process.env.PATH ?? "", ...options.env },
     stderr: "pipe",
   });
@@ -33,9 +43,9 @@ export async function spawnServer(options: SpawnOptions = {}) {
     { capabilities: options.capabilities ?? {} },
   );
   const { onElicit } = options;
-  if (onElicit) client.setRequestHandler(ElicitRequestSchema, () => onElicit());
+  if (onElicit)
+    client.setRequestHandler(ElicitRequestSchema, (request) => onElicit(request.params));
   await client.connect(transport);
-  // Everything the server wrote to stdout, as the client read it.
   const stdoutMessages: string[] = [];
   const deliver = transport.onmessage;
   transport.onmessage = (message) => {
@@ -46,16 +56,37 @@ export async function spawnServer(options: SpawnOptions = {}) {
     client,
     stderr,
     stdoutMessages,
+    pid: transport.pid,
+    /** Calls a tool and re-parses its structuredContent with the output schema. */
     async call(
       name: string,
       args: Record<string, unknown>,
     ): Promise<{ result: ToolResult; raw: unknown }> {
       const raw = await client.callTool({ name, arguments: args });
-      expect(raw.isError === true).toBe(!ToolResultSchema.parse(raw.structuredContent).ok);
-      return { result: ToolResultSchema.parse(raw.structuredContent), raw };
+      const result = ToolResultSchema.parse(raw.structuredContent);
+      expect(raw.isError === true).toBe(!result.ok);
+      return { result, raw };
     },
     close: () => client.close(),
   };
 }
 
 export type SpawnedServer = Awaited<ReturnType<typeof spawnServer>>;
+
+/** Spawns a server, hands `use` its connected Client, then closes it. */
+export async function withServer<T>(
+  options: SpawnOptions,
+  use: (client: Client) => Promise<T>,
+): Promise<T> {
+  const server = await spawnServer(options);
+  try {
+    return await use(server.client);
+  } finally {
+    await server.close();
+  }
+}
+
+export async function toolNames(client: Client): Promise<string[]> {
+  const { tools } = await client.listTools();
+  return tools.map((tool) => tool.name);
+}
