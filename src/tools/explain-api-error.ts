@@ -53,6 +53,13 @@ export function explainApiError(error: ApiError, subject: CallSubject): ToolFail
       );
     case "http":
       return explainHttpStatus(reason.status, reason, attempts, subject);
+    case "unexpected_body":
+      return new ToolFailure(
+        "unexpected_response",
+        `Woodpecker answered the request to delete ${subject.label} with HTTP ${reason.status}, but not with the documented body.`,
+        "Do not assume anything was deleted; check in Woodpecker before calling again.",
+        { http_status: reason.status, attempts, detail: reason.detail },
+      );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ParsedErrorBody } from "./error-body.js";
+import { RETRY_STATUSES } from "./retry.js";
 
-/** Why a Woodpecker call did not end in its documented success status. */
+/** Why a Woodpecker call did not end in its documented success. */
 export type ApiErrorReason =
   | {
       type: "http";
@@ -10,6 +11,8 @@ export type ApiErrorReason =
       unrecognizedBody?: string;
       retryAfterSeconds?: number;
     }
+  /** The documented success status, but not the documented body. */
+  | { type: "unexpected_body"; status: number; detail: string }
   | { type: "timeout"; afterMs: number }
   | { type: "network"; code: string }
   | { type: "cancelled" };
@@ -20,8 +23,13 @@ export class ApiError extends Error {
     readonly reason: ApiErrorReason,
     readonly attempts: number,
   ) {
-    super(
-      `Woodpecker call failed: ${reason.type}${reason.type === "http" ? ` ${reason.status}` : ""}`,
-    );
+    super(`Woodpecker call failed: ${reason.type}${"status" in reason ? ` ${reason.status}` : ""}`);
+  }
+
+  /** Whether calling again unchanged may succeed: what the client itself would have retried. */
+  get retryable(): boolean {
+    const { reason } = this;
+    if (reason.type === "timeout" || reason.type === "network") return true;
+    return reason.type === "http" && RETRY_STATUSES.includes(reason.status);
   }
 }

@@ -1,15 +1,33 @@
-import type { KyInstance } from "ky";
+import type { KyInstance, RetryOptions } from "ky";
+import type * as z from "zod";
 import type { Logger } from "../logging/logger.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
-import { describeUnrecognizedBody, parseErrorBody, sanitize } from "./error-body.js";
+import { CallSignal } from "./call-signal.js";
+import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
+import {
+  CredentialListBody,
+  type DomainDetails,
+  DomainDetailsBody,
+  DomainListBody,
+  type DomainSummary,
+  type Mailbox,
+  MailboxListBody,
+  type MicrosoftCredential,
+} from "./responses.js";
+import {
+  BACKOFF_LIMIT_MS,
+  callBudgetMs,
+  parseRetryAfter,
+  RETRY_AFTER_CAP_MS,
+  RETRY_AFTER_STATUSES,
+  RETRY_STATUSES,
+} from "./retry.js";
+import { sanitize } from "./untrusted-text.js";
 
-const RETRY_STATUSES = [429, 500, 502, 503, 504] as const;
-/** A Retry-After longer than this is not waited out: the call fails and reports it instead. */
-const RETRY_AFTER_CAP_MS = 10_000;
-const BACKOFF_LIMIT_MS = 5_000;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface WoodpeckerClientOptions {
   baseUrl: string;
@@ -32,17 +50,20 @@ export interface CallOptions {
   onRetry?: (notice: RetryNotice) => void;
 }
 
-export interface ApiSuccess {
+/** A documented success: what it carried, its status, and how many attempts it took. */
+export interface Reply<T> {
+  data: T;
   status: number;
   attempts: number;
 }
 
 type KyModule = typeof import("ky");
+type BodyRead<T> = { ok: true; data: T } | { ok: false; detail: string };
 
 /**
- * The two DELETE calls, with retries, time limits and error bodies read into ApiError. ky (and
- * with it Node's fetch) is loaded on the first call, not at start-up: listing the tools needs
- * neither.
+ * The Woodpecker REST API v2 calls this server makes, with retries, time limits, and every
+ * failure turned into an ApiError. ky (and with it Node's fetch) is loaded on the first call, not
+ * at start-up: listing the tools needs neither.
  */
 export class WoodpeckerClient {
   #http: Promise<{ ky: KyModule; instance: KyInstance }> | undefined;
@@ -50,6 +71,101 @@ export class WoodpeckerClient {
 
   constructor(options: WoodpeckerClientOptions) {
     this.#options = options;
+  }
+
+  get callBudgetMs(): number {
+    return callBudgetMs(this.#options.timeoutMs, this.#options.maxRetries);
+  }
+
+  async listDomains(options: CallOptions = {}): Promise<Reply<DomainSummary[]>> {
+    const reply = await this.#get("domains", DomainListBody, options);
+    return { ...reply, data: reply.data.domains };
+  }
+
+  getDomain(domainName: string, options: CallOptions = {}): Promise<Reply<DomainDetails>> {
+    return this.#get(domainPath(domainName), DomainDetailsBody, options);
+  }
+
+  async listDomainMailboxes(
+    domainName: string,
+    options: CallOptions = {},
+  ): Promise<Reply<Mailbox[]>> {
+    const reply = await this.#get(`${domainPath(domainName)}/mailboxes`, MailboxListBody, options);
+    return { ...reply, data: reply.data.mailboxes };
+  }
+
+  async listMicrosoftCredentials(options: CallOptions = {}): Promise<Reply<MicrosoftCredential[]>> {
+    const reply = await this.#get(CREDENTIALS_PATH, CredentialListBody, options);
+    return { ...reply, data: reply.data.credentials };
+  }
+
+  /** 202: the deletion was accepted and runs asynchronously. */
+  deleteDomain(domainName: string, options: CallOptions = {}): Promise<Reply<undefined>> {
+    return this.#call("delete", domainPath(domainName), 202, discardBody, options);
+  }
+
+  /** 204: the credential was deleted. */
+  deleteMicrosoftCredential(
+    credentialId: number,
+    options: CallOptions = {},
+  ): Promise<Reply<undefined>> {
+    return this.#call("delete", `${CREDENTIALS_PATH}/${credentialId}`, 204, discardBody, options);
+  }
+
+  #get<T>(path: string, schema: z.ZodType<T>, options: CallOptions): Promise<Reply<T>> {
+    return this.#call("get", path, 200, (response) => this.#readJson(response, schema), options);
+  }
+
+  async #call<T>(
+    method: "get" | "delete",
+    path: string,
+    expectedStatus: number,
+    read: (response: Response) => Promise<BodyRead<T>>,
+    options: CallOptions,
+  ): Promise<Reply<T>> {
+    const { ky, instance } = await this.#loadHttp();
+    const call = new CallSignal(this.callBudgetMs, options.signal);
+    const maxAttempts = this.#options.maxRetries + 1;
+    let attempts = 0;
+    try {
+      const response = await instance(path, {
+        method,
+        signal: call.signal,
+        retry: this.#retryOptions(ky, call.signal),
+        hooks: {
+          beforeRequest: [
+            (request, _options, { retryCount }) => {
+              attempts = retryCount + 1;
+              this.#logAttempt(request, attempts);
+            },
+          ],
+          beforeRetry: [
+            ({ error, retryCount }) => {
+              if (error instanceof ky.HTTPError) void error.response.body?.cancel().catch(ignore);
+              const reason = describeRetryCause(ky, error);
+              options.onRetry?.({ attempt: retryCount + 1, maxAttempts, reason });
+            },
+          ],
+        },
+      });
+      if (response.status !== expectedStatus) {
+        throw new ApiError(await this.#httpReason(response), attempts);
+      }
+      const body = await read(response);
+      if (call.signal.aborted) throw new Error("aborted while the body was read");
+      if (!body.ok) {
+        throw new ApiError(
+          { type: "unexpected_body", status: response.status, detail: body.detail },
+          attempts,
+        );
+      }
+      return { data: body.data, status: response.status, attempts };
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(await this.#reasonFor(ky, error, call), attempts);
+    } finally {
+      call.dispose();
+    }
   }
 
   #loadHttp(): Promise<{ ky: KyModule; instance: KyInstance }> {
@@ -63,6 +179,7 @@ export class WoodpeckerClient {
           accept: "application/json",
         },
         timeout: this.#options.timeoutMs,
+        // A redirect would carry the key to wherever it points.
         redirect: "manual",
         throwHttpErrors: true,
       }),
@@ -70,85 +187,57 @@ export class WoodpeckerClient {
     return this.#http;
   }
 
-  /** The longest a call may take: every attempt at its limit plus the longest waits between. */
-  get callBudgetMs(): number {
-    const { timeoutMs, maxRetries } = this.#options;
-    return (
-      timeoutMs * (maxRetries + 1) + maxRetries * Math.max(RETRY_AFTER_CAP_MS, BACKOFF_LIMIT_MS)
+  #retryOptions(ky: KyModule, signal: AbortSignal): RetryOptions {
+    return {
+      limit: this.#options.maxRetries,
+      methods: ["get", "delete"],
+      statusCodes: [...RETRY_STATUSES],
+      afterStatusCodes: [...RETRY_AFTER_STATUSES],
+      maxRetryAfter: RETRY_AFTER_CAP_MS,
+      backoffLimit: BACKOFF_LIMIT_MS,
+      retryOnTimeout: true,
+      // ky waits out a long Retry-After up to its cap; this server reports it instead.
+      shouldRetry: ({ error }) =>
+        signal.aborted || retryAfterBeyondCap(ky, error) ? false : undefined,
+    };
+  }
+
+  #logAttempt(request: Request, attempt: number): void {
+    this.#options.logger?.debug(
+      {
+        request: {
+          method: request.method,
+          url: request.url,
+          headers: Object.fromEntries(request.headers),
+        },
+        attempt,
+      },
+      "woodpecker request",
     );
   }
 
-  deleteDomain(domainName: string, options: CallOptions = {}): Promise<ApiSuccess> {
-    return this.#delete(`domains/${encodeURIComponent(domainName)}`, 202, options);
-  }
-
-  deleteMicrosoftCredential(credentialId: number, options: CallOptions = {}): Promise<ApiSuccess> {
-    return this.#delete(`mailboxes/microsoft/credentials/${credentialId}`, 204, options);
-  }
-
-  async #delete(path: string, expectedStatus: number, options: CallOptions): Promise<ApiSuccess> {
-    const { ky, instance } = await this.#loadHttp();
-    const call = new CallSignal(this.callBudgetMs, options.signal);
-    const signal = call.signal;
-    const maxAttempts = this.#options.maxRetries + 1;
-    let attempts = 0;
-    try {
-      const response = await instance.delete(path, {
-        signal,
-        hooks: {
-          beforeRequest: [
-            (request) => {
-              attempts += 1;
-              this.#options.logger?.debug(
-                {
-                  request: {
-                    method: request.method,
-                    url: request.url,
-                    headers: Object.fromEntries(request.headers),
-                  },
-                  attempt: attempts,
-                },
-                "woodpecker request",
-              );
-            },
-          ],
-        },
-        retry: {
-          limit: this.#options.maxRetries,
-          methods: ["delete"],
-          statusCodes: [...RETRY_STATUSES],
-          afterStatusCodes: [429, 503],
-          maxRetryAfter: RETRY_AFTER_CAP_MS,
-          backoffLimit: BACKOFF_LIMIT_MS,
-          shouldRetry: ({ error }) => {
-            const decision = retryDecision(ky, error, signal);
-            if (decision === false) return false;
-            options.onRetry?.({
-              attempt: attempts + 1,
-              maxAttempts,
-              reason: describeRetryCause(ky, error),
-            });
-            if (error instanceof ky.HTTPError) {
-              void error.response.body?.cancel().catch(() => undefined);
-            }
-            return decision;
-          },
-        },
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status !== expectedStatus) {
-        throw new ApiError(
-          { type: "http", status: response.status, body: { recognized: false } },
-          attempts,
-        );
-      }
-      return { status: response.status, attempts };
-    } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError(await this.#reasonFor(ky, error, call), attempts);
-    } finally {
-      call.dispose();
+  async #readJson<T>(response: Response, schema: z.ZodType<T>): Promise<BodyRead<T>> {
+    const body = await readBodyCapped(response, MAX_BODY_BYTES, this.#options.timeoutMs);
+    if (body.failure !== undefined) {
+      return { ok: false, detail: `The response body could not be read: ${body.failure}.` };
     }
+    if (body.truncated) {
+      return { ok: false, detail: `The response body is larger than ${MAX_BODY_BYTES} bytes.` };
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.text);
+    } catch {
+      const contentType = response.headers.get("content-type");
+      return { ok: false, detail: describeUnrecognizedBody(body.text, contentType, false) };
+    }
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return { ok: true, data: parsed.data };
+    const where = parsed.error.issues[0]?.path.join(".") || "the top level";
+    return {
+      ok: false,
+      detail: `The response is JSON but not in the documented shape (at ${where}).`,
+    };
   }
 
   async #reasonFor(ky: KyModule, error: unknown, call: CallSignal): Promise<ApiErrorReason> {
@@ -164,89 +253,44 @@ export class WoodpeckerClient {
     const body = await readBodyCapped(response, MAX_ERROR_BODY_BYTES, this.#options.timeoutMs);
     const parsed = body.failure === undefined ? parseErrorBody(body.text) : { recognized: false };
     const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
+    const unrecognizedBody =
+      body.failure === undefined
+        ? describeUnrecognizedBody(body.text, response.headers.get("content-type"), body.truncated)
+        : `The response body could not be read: ${body.failure}.`;
     return {
       type: "http",
       status: response.status,
       body: parsed,
-      ...(parsed.recognized
-        ? {}
-        : {
-            unrecognizedBody:
-              body.failure === undefined
-                ? describeUnrecognizedBody(
-                    body.text,
-                    response.headers.get("content-type"),
-                    body.truncated,
-                  )
-                : `The response body could not be read: ${body.failure}.`,
-          }),
+      ...(parsed.recognized ? {} : { unrecognizedBody }),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     };
   }
 }
 
-/**
- * Aborts on the caller's signal or at the call's deadline. Built by hand, not with
- * AbortSignal.timeout/any, so that its timer and listener go away as soon as the call ends
- * instead of living on for the whole budget.
- */
-class CallSignal {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  readonly #caller: AbortSignal | undefined;
-  readonly #onCallerAbort = () => this.#controller.abort(this.#caller?.reason);
-  pastDeadline = false;
+const CREDENTIALS_PATH = "mailboxes/microsoft/credentials";
 
-  constructor(budgetMs: number, caller: AbortSignal | undefined) {
-    this.#caller = caller;
-    this.#timer = setTimeout(() => {
-      this.pastDeadline = true;
-      this.#controller.abort(new DOMException("The call exceeded its time budget", "TimeoutError"));
-    }, budgetMs);
-    if (caller?.aborted) this.#onCallerAbort();
-    else caller?.addEventListener("abort", this.#onCallerAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  get cancelledByCaller(): boolean {
-    return this.#caller?.aborted === true;
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    this.#caller?.removeEventListener("abort", this.#onCallerAbort);
-  }
+/** The domain as one path segment: normalized names need no escaping, but nothing is assumed. */
+function domainPath(domainName: string): string {
+  return `domains/${encodeURIComponent(domainName)}`;
 }
 
-/** false: do not retry; true: retry now; undefined: let ky retry, honouring Retry-After. */
-function retryDecision(ky: KyModule, error: Error, signal: AbortSignal): boolean | undefined {
-  if (signal.aborted) return false;
-  if (error instanceof ky.HTTPError) {
-    if (!(RETRY_STATUSES as readonly number[]).includes(error.response.status)) return false;
-    const retryAfter = parseRetryAfter(error.response.headers.get("retry-after"));
-    if (retryAfter !== undefined && retryAfter * 1000 > RETRY_AFTER_CAP_MS) return false;
-    return undefined;
-  }
-  return true;
+async function discardBody(response: Response): Promise<BodyRead<undefined>> {
+  await response.body?.cancel().catch(ignore);
+  return { ok: true, data: undefined };
+}
+
+function ignore(): void {}
+
+function retryAfterBeyondCap(ky: KyModule, error: Error): boolean {
+  if (!(error instanceof ky.HTTPError)) return false;
+  const seconds = parseRetryAfter(error.response.headers.get("retry-after"));
+  return seconds !== undefined && seconds * 1000 > RETRY_AFTER_CAP_MS;
 }
 
 function describeRetryCause(ky: KyModule, error: Error): string {
   if (error instanceof ky.HTTPError) return `Woodpecker answered HTTP ${error.response.status}`;
   if (error instanceof ky.TimeoutError) return "no answer within the time limit";
   return `network error (${networkErrorCode(error)})`;
-}
-
-/** Retry-After as whole seconds from now, from either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
 /** The system error code (ECONNRESET, ENOTFOUND, …) from the cause chain, else the last cause. */

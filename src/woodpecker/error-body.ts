@@ -1,5 +1,12 @@
 import * as z from "zod";
-import type { FieldIssue } from "../tools/result.js";
+import { sanitize } from "./untrusted-text.js";
+
+/** One entry of a `validation_error` body's `fields`, as Woodpecker sent it. */
+export interface FieldIssue {
+  field: string;
+  issue: string;
+  value?: string | null;
+}
 
 /** What could be read out of an error response body, in the result's own field names. */
 export interface ParsedErrorBody {
@@ -44,15 +51,6 @@ const ErrorBodySchema = z.object({
     .optional()
     .catch(undefined),
 });
-
-/** Removes control and format characters, folds white space and caps the length. */
-export function sanitize(value: string, maxLength: number): string {
-  const clean = value
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
-}
 
 export function parseErrorBody(body: string): ParsedErrorBody {
   const json = parseJson(body);

@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { USER_AGENT } from "../../src/package-info.js";
 import { ApiError, type ApiErrorReason } from "../../src/woodpecker/api-error.js";
-import {
-  parseRetryAfter,
-  type RetryNotice,
-  WoodpeckerClient,
-} from "../../src/woodpecker/client.js";
+import { type RetryNotice, WoodpeckerClient } from "../../src/woodpecker/client.js";
+import { parseRetryAfter } from "../../src/woodpecker/retry.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
 
@@ -74,6 +71,100 @@ describe("requests", () => {
     const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
     expect(httpReason(error).status).toBe(307);
     expect(simulation.requests).toHaveLength(1);
+  });
+});
+
+describe("reads", () => {
+  it("lists the domains in this server's names, with a GET and the key", async () => {
+    const reply = await clientWith().listDomains();
+    expect(simulation.sent()).toEqual(["GET /domains"]);
+    expect(simulation.requests[0]?.headers["x-api-key"]).toBe(TEST_KEY);
+    expect(reply.status).toBe(200);
+    expect(reply.data[0]).toEqual({
+      domain_name: "piedpiper.com",
+      mailboxes_count: 3,
+      provider: "MICROSOFT",
+      is_custom_domain: false,
+      is_ready: true,
+      expires: "2027-06-24T10:00:00",
+      created: "2025-06-24T10:00:00",
+    });
+  });
+
+  it("reads one domain without its owner block or forwarding settings", async () => {
+    const { data } = await clientWith().getDomain("piedpiper.com");
+    expect(Object.keys(data).sort()).toEqual([
+      "all_mailboxes_are_ready",
+      "created",
+      "expires",
+      "is_custom_domain",
+      "is_ready",
+      "mailboxes_count",
+      "max_mailboxes",
+      "provider",
+    ]);
+    expect(JSON.stringify(data)).not.toMatch(/owner|phone|5230 Newell|forward|redirect/);
+  });
+
+  it("reads a domain's mailboxes and the credentials", async () => {
+    const mailboxes = await clientWith().listDomainMailboxes("hooli.com");
+    expect(mailboxes.data.map((mailbox) => mailbox.email)).toEqual([
+      "gavin@hooli.com",
+      "denpok@hooli.com",
+    ]);
+    const credentials = await clientWith().listMicrosoftCredentials();
+    expect(credentials.data.map((item) => [item.credential_id, item.name])).toEqual([
+      [22334455, "MS Graph app"],
+      [22334466, "Old test app"],
+      [22334477, "Raviga tenant"],
+    ]);
+  });
+
+  it("reports a 404 on a read like any other HTTP failure", async () => {
+    const error = await failureOf(clientWith().getDomain("nosuch.com"));
+    expect(httpReason(error)).toMatchObject({ status: 404, body: { recognized: true } });
+  });
+
+  it("retries a read on 503, as a DELETE", async () => {
+    simulation.faults.push(jsonFault(503, DOMAIN_PAGE[503]));
+    const reply = await clientWith().listDomains();
+    expect(reply.attempts).toBe(2);
+  });
+
+  it.each([
+    ["an HTML page", "<html><body>maintenance</body></html>", /untrusted excerpt: "<html>/],
+    ["truncated JSON", '{"domains":[{"domain":"piedpiper.com"', /Unrecognized response body/],
+    ["an empty body", "", /was empty/],
+    [
+      "JSON of another shape",
+      '{"domains":[{"domain":"piedpiper.com"}]}',
+      /documented shape \(at domains\.0\./,
+    ],
+    ["a list that is not one", '{"domains":{}}', /documented shape \(at domains\)/],
+  ])("answers a 200 with %s as an unexpected body", async (_label, body, detail) => {
+    simulation.faults.push({ type: "respond", status: 200, body, method: "GET" });
+    const error = await failureOf(clientWith({ maxRetries: 0 }).listDomains());
+    expect(error.reason).toMatchObject({ type: "unexpected_body", status: 200 });
+    expect(error.reason.type === "unexpected_body" && error.reason.detail).toMatch(detail);
+    expect(error.retryable).toBe(false);
+  });
+
+  it("strips control and format characters from what Woodpecker sends", async () => {
+    simulation.faults.push(
+      jsonFault(200, {
+        mailboxes: [
+          {
+            first_name: "Ri\u200bchard\u0000",
+            last_name: null,
+            email: "r@x.com",
+            provider: "X",
+            status: "PAID",
+          },
+        ],
+      }),
+    );
+    const { data } = await clientWith().listDomainMailboxes("x.com");
+    expect(data[0]).toMatchObject({ first_name: "Richard", last_name: null });
   });
 });
 
@@ -178,6 +269,15 @@ describe("retries", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
+  it("reports a fractional Retry-After rounded up, and does not wait out 10.5 s", async () => {
+    simulation.faults.push(jsonFault(429, {}, { "retry-after": "10.5" }));
+    const started = Date.now();
+    const error = await failureOf(clientWith().deleteDomain("piedpiper.com"));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error.attempts).toBe(1);
+    expect(httpReason(error).retryAfterSeconds).toBe(11);
+  });
+
   it("does not wait out a Retry-After beyond the cap, and reports it", async () => {
     simulation.faults.push(jsonFault(429, {}, { "retry-after": "120" }));
     const started = Date.now();
@@ -190,6 +290,9 @@ describe("retries", () => {
   it("parses Retry-After", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     expect(parseRetryAfter("30", now)).toBe(30);
+    expect(parseRetryAfter("10.5", now)).toBe(11);
+    expect(parseRetryAfter("0.2", now)).toBe(1);
+    expect(parseRetryAfter("-1", now)).toBeUndefined();
     expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:10 GMT", now)).toBe(10);
     expect(parseRetryAfter("Wed, 31 Dec 2025 00:00:00 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeUndefined();

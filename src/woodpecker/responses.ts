@@ -1,0 +1,67 @@
+import * as z from "zod";
+import { sanitize } from "./untrusted-text.js";
+
+// The documented 200 bodies of the read endpoints, read into this server's own names: `domain`
+// becomes `domain_name`, and the owner block and forwarding settings of a domain are dropped
+// (an agent does not need a person's address or phone). Strings are sanitized; a body that does
+// not fit is an unexpected response.
+
+const text = (maxLength: number) => z.string().transform((value) => sanitize(value, maxLength));
+const maybeText = (maxLength: number) =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => (value == null ? null : sanitize(value, maxLength)));
+const count = z.number().int().nonnegative();
+
+const DomainSummary = z
+  .object({
+    domain: text(253),
+    mailboxes_count: count,
+    provider: maybeText(40),
+    is_custom_domain: z.boolean(),
+    is_ready: z.boolean(),
+    expires: maybeText(40),
+    created: maybeText(40),
+  })
+  .transform(({ domain, ...rest }) => ({ domain_name: domain, ...rest }));
+export type DomainSummary = z.output<typeof DomainSummary>;
+
+export const DomainListBody = z.object({ domains: z.array(DomainSummary) });
+
+export const DomainDetailsBody = z.object({
+  is_ready: z.boolean(),
+  provider: maybeText(40),
+  mailboxes_count: count,
+  max_mailboxes: count.nullish().transform((value) => value ?? null),
+  all_mailboxes_are_ready: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? null),
+  is_custom_domain: z.boolean(),
+  expires: maybeText(40),
+  created: maybeText(40),
+});
+export type DomainDetails = z.output<typeof DomainDetailsBody>;
+
+const Mailbox = z.object({
+  first_name: maybeText(100),
+  last_name: maybeText(100),
+  email: text(254),
+  provider: maybeText(40),
+  status: text(40),
+});
+export type Mailbox = z.output<typeof Mailbox>;
+
+export const MailboxListBody = z.object({ mailboxes: z.array(Mailbox) });
+
+const MicrosoftCredential = z.object({
+  credential_id: z.number().int().positive(),
+  name: maybeText(200),
+  tenant_id: text(100),
+  client_id: text(100),
+  secret_expires_at: maybeText(40),
+});
+export type MicrosoftCredential = z.output<typeof MicrosoftCredential>;
+
+export const CredentialListBody = z.object({ credentials: z.array(MicrosoftCredential) });
