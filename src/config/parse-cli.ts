@@ -1,9 +1,12 @@
 import * as z from "zod";
+import { READ_ONLY_TOOL_NAMES, TOOL_NAMES, type ToolName } from "../tools/names.js";
 import { normalizeDomainName } from "../woodpecker/domain-name.js";
-import { TOOL_NAMES, type ToolName } from "../tools/names.js";
+import { checkVariableNames, closest } from "./variable-names.js";
 
 export const DEFAULT_BASE_URL = "https://api.woodpecker.co/rest/v2";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** Shorter keys are refused: a key this short could not be told apart from ordinary text. */
+const MIN_KEY_LENGTH = 8;
 
 export interface Config {
   apiKey: string | undefined;
@@ -12,7 +15,9 @@ export interface Config {
   maxRetries: number;
   dryRun: boolean;
   protectedDomains: ReadonlySet<string>;
-  enabledTools: readonly ToolName[];
+  /** The tools served: WOODPECKER_ENABLED_TOOLS, less the deleting ones when read-only. */
+  tools: readonly ToolName[];
+  readOnly: boolean;
   elicitation: "auto" | "off";
   elicitationTimeoutMs: number;
   sandbox: boolean;
@@ -20,7 +25,9 @@ export interface Config {
 }
 
 export type CliRequest =
-  { action: "help" } | { action: "version" } | { action: "serve"; config: Config };
+  | { action: "help" }
+  | { action: "version" }
+  | { action: "serve"; config: Config; warnings: string[] };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -29,15 +36,15 @@ export class ConfigError extends Error {
 const blankAsUnset = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 
-const milliseconds = (fallback: number) =>
+const wholeNumber = (fallback: number, min: number, max: number, unit: string) =>
   z.preprocess(
     blankAsUnset,
     z
       .string()
       .trim()
-      .regex(/^\d+$/, "must be a whole number of milliseconds")
+      .regex(/^\d+$/, `must be a whole number of ${unit} from ${min} to ${max}`)
       .transform(Number)
-      .pipe(z.number().int().min(1, "must be at least 1").max(3_600_000, "must be at most 3600000"))
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
       .default(fallback),
   );
 
@@ -58,9 +65,20 @@ const commaList = (value: string) =>
     .map((item) => item.trim())
     .filter((item) => item !== "");
 
-const baseUrl = z.string().transform((value, ctx) => {
-  const problem = baseUrlProblem(value.trim());
-  if (problem === undefined) return value.trim().replace(/\/+$/, "");
+const apiKey = z
+  .string()
+  .refine((key) => !/[\s\p{Cc}\p{Cf}]/u.test(key), {
+    message:
+      "contains white space or an invisible character (a line break pasted with it?); set it to the key alone",
+  })
+  .refine((key) => key.length >= MIN_KEY_LENGTH, {
+    message: `is shorter than ${MIN_KEY_LENGTH} characters, too short to be a Woodpecker API key`,
+  });
+
+const baseUrl = z.string().transform((raw, ctx) => {
+  const value = raw.trim();
+  const problem = baseUrlProblem(value);
+  if (problem === undefined) return value.replace(/\/+$/, "");
   ctx.addIssue({ code: "custom", message: problem });
   return z.NEVER;
 });
@@ -72,62 +90,58 @@ function baseUrlProblem(value: string): string | undefined {
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
     return "must use https://; plain http:// is allowed only to localhost, 127.0.0.0/8 or [::1], so the API key never travels in clear";
   }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    return "must not carry credentials, a query or a fragment";
-  }
+  // Checked on the text: the URL parser forgets an empty `?`, `#` or `@`, which would still end
+  // up in every request path.
+  const authority = /^[a-z]+:\/\/([^/]*)/i.exec(value)?.[1] ?? "";
+  if (authority.includes("@"))
+    return "must not carry a user name or password (not even an empty one)";
+  if (/[?#]/.test(value)) return "must not carry a query or a fragment (not even an empty ? or #)";
   return undefined;
 }
 
+const protectedDomains = z.string().transform((value, ctx) => {
+  const names = new Set<string>();
+  commaList(value).forEach((item, index) => {
+    const check = normalizeDomainName(item);
+    if (check.ok) names.add(check.name);
+    // The value is not echoed: a key pasted into the wrong variable must not be printed.
+    else
+      ctx.addIssue({
+        code: "custom",
+        message: `item ${index + 1} is not a domain name: it ${check.reason}`,
+      });
+  });
+  return names;
+});
+
+const enabledTools = z.string().transform((value, ctx) => {
+  const names = commaList(value);
+  if (names.length === 0) ctx.addIssue({ code: "custom", message: "names no tool" });
+  names.forEach((name, index) => {
+    if (isToolName(name)) return;
+    const near = closest(name, TOOL_NAMES);
+    // Echoed only when it is plainly a misspelled tool name, never anything that could be a key.
+    const which = near === undefined ? `item ${index + 1}` : `"${name}" (did you mean ${near}?)`;
+    ctx.addIssue({
+      code: "custom",
+      message: `${which} is not a tool; the tools are ${TOOL_NAMES.join(", ")}`,
+    });
+  });
+  return [...new Set(names.filter(isToolName))];
+});
+
 const EnvSchema = z.object({
-  WOODPECKER_API_KEY: z.preprocess(blankAsUnset, z.string().trim().optional()),
+  WOODPECKER_API_KEY: z.preprocess(blankAsUnset, apiKey.optional()),
   WOODPECKER_API_BASE_URL: z.preprocess(blankAsUnset, baseUrl.default(DEFAULT_BASE_URL)),
-  WOODPECKER_TIMEOUT_MS: milliseconds(30_000),
-  WOODPECKER_MAX_RETRIES: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, "must be a whole number from 0 to 10")
-      .transform(Number)
-      .pipe(z.number().int().max(10, "must be at most 10"))
-      .default(2),
-  ),
+  WOODPECKER_TIMEOUT_MS: wholeNumber(30_000, 1, 3_600_000, "milliseconds"),
+  WOODPECKER_MAX_RETRIES: wholeNumber(2, 0, 10, "retries"),
   WOODPECKER_DRY_RUN: flag,
-  WOODPECKER_SANDBOX: flag,
   WOODPECKER_PROTECTED_DOMAINS: z.preprocess(
     blankAsUnset,
-    z
-      .string()
-      .transform((value, ctx) => {
-        const names = new Set<string>();
-        for (const item of commaList(value)) {
-          const check = normalizeDomainName(item);
-          if (check.ok) names.add(check.name);
-          else ctx.addIssue({ code: "custom", message: `"${item}" ${check.reason}` });
-        }
-        return names;
-      })
-      .default(new Set<string>()),
+    protectedDomains.default(new Set<string>()),
   ),
-  WOODPECKER_ENABLED_TOOLS: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .transform((value, ctx) => {
-        const names = commaList(value);
-        for (const name of names) {
-          if (!isToolName(name)) {
-            ctx.addIssue({
-              code: "custom",
-              message: `unknown tool "${name}"; known tools: ${TOOL_NAMES.join(", ")}`,
-            });
-          }
-        }
-        if (names.length === 0) ctx.addIssue({ code: "custom", message: "names no tool" });
-        return [...new Set(names.filter(isToolName))];
-      })
-      .default([...TOOL_NAMES]),
-  ),
+  WOODPECKER_READ_ONLY: flag,
+  WOODPECKER_ENABLED_TOOLS: z.preprocess(blankAsUnset, enabledTools.default([...TOOL_NAMES])),
   WOODPECKER_ELICITATION: z.preprocess(
     blankAsUnset,
     z
@@ -137,7 +151,8 @@ const EnvSchema = z.object({
       .pipe(z.enum(["auto", "off"], "must be auto or off"))
       .default("auto"),
   ),
-  WOODPECKER_ELICITATION_TIMEOUT_MS: milliseconds(300_000),
+  WOODPECKER_ELICITATION_TIMEOUT_MS: wholeNumber(300_000, 1, 3_600_000, "milliseconds"),
+  WOODPECKER_SANDBOX: flag,
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z
@@ -152,17 +167,9 @@ const EnvSchema = z.object({
 /** Every environment variable the server reads. */
 export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
 
-function isToolName(name: string): name is ToolName {
-  return (TOOL_NAMES as readonly string[]).includes(name);
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 /**
  * Reads the command line and the environment once. Throws a ConfigError whose message is one
- * line naming the offending variable or flag.
+ * line naming the offending variable or flag, and never a value that could be the API key.
  */
 export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRequest {
   let sandboxFlag = false;
@@ -170,8 +177,10 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
     if (arg === "--help" || arg === "-h") return { action: "help" };
     if (arg === "--version" || arg === "-v") return { action: "version" };
     if (arg === "--sandbox") sandboxFlag = true;
-    else throw new ConfigError(`unknown argument "${arg}" (try --help)`);
+    else throw new ConfigError(unknownArgument(arg));
   }
+  const names = checkVariableNames(Object.keys(env), ENV_VARIABLES);
+  if (names.misspelled.length > 0) throw new ConfigError(names.misspelled.join("; "));
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -179,8 +188,18 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
     throw new ConfigError(`${variable} ${issue?.message ?? "is invalid"}`);
   }
   const vars = parsed.data;
+  const readOnly = vars.WOODPECKER_READ_ONLY;
+  const tools = vars.WOODPECKER_ENABLED_TOOLS.filter(
+    (name) => !readOnly || READ_ONLY_TOOL_NAMES.includes(name),
+  );
+  if (tools.length === 0) {
+    throw new ConfigError(
+      "WOODPECKER_ENABLED_TOOLS names only deleting tools, and WOODPECKER_READ_ONLY=true turns them off: no tool is left",
+    );
+  }
   return {
     action: "serve",
+    warnings: names.ignored,
     config: {
       apiKey: vars.WOODPECKER_API_KEY,
       baseUrl: vars.WOODPECKER_API_BASE_URL,
@@ -188,11 +207,31 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
       maxRetries: vars.WOODPECKER_MAX_RETRIES,
       dryRun: vars.WOODPECKER_DRY_RUN,
       protectedDomains: vars.WOODPECKER_PROTECTED_DOMAINS,
-      enabledTools: vars.WOODPECKER_ENABLED_TOOLS,
+      tools,
+      readOnly,
       elicitation: vars.WOODPECKER_ELICITATION,
       elicitationTimeoutMs: vars.WOODPECKER_ELICITATION_TIMEOUT_MS,
       sandbox: sandboxFlag || vars.WOODPECKER_SANDBOX,
       logLevel: vars.LOG_LEVEL,
     },
   };
+}
+
+/** Names the flag but never its value: `--api-key=…` must not print the key. */
+function unknownArgument(arg: string): string {
+  const flagName = /^--?[A-Za-z][\w-]*/.exec(arg)?.[0];
+  if (flagName !== undefined && /key|token|secret/i.test(flagName)) {
+    return `unknown argument ${flagName}: the API key is read from WOODPECKER_API_KEY only, never from the command line (where ps would show it)`;
+  }
+  return flagName === undefined
+    ? "unknown argument (not shown; the options are --sandbox, --help and --version)"
+    : `unknown argument ${flagName} (try --help)`;
+}
+
+function isToolName(name: string): name is ToolName {
+  return (TOOL_NAMES as readonly string[]).includes(name);
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

@@ -1,11 +1,14 @@
 import type * as z from "zod";
-import type { FieldIssue } from "../tools/result.js";
+import type { FieldIssue } from "../woodpecker/error-body.js";
 
 const MAX_ECHOED_VALUE = 120;
 
-/** Zod's issues as the result's `fields`, each with a short echo of the rejected value. */
+/**
+ * Zod's issues as the result's `fields`, each with a short echo of the rejected value, and each
+ * problem once (two checks can fail with the same words).
+ */
 export function inputIssues(error: z.ZodError, input: unknown): FieldIssue[] {
-  return error.issues.flatMap((issue): FieldIssue[] => {
+  const issues = error.issues.flatMap((issue): FieldIssue[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         field: [...issue.path, key].join("."),
@@ -16,6 +19,13 @@ export function inputIssues(error: z.ZodError, input: unknown): FieldIssue[] {
     const value = valueAt(input, issue.path);
     const issueText = value === undefined ? "required argument is missing" : issue.message;
     return [{ field: issue.path.join(".") || "(arguments)", issue: issueText, value: echo(value) }];
+  });
+  const seen = new Set<string>();
+  return issues.filter(({ field, issue }) => {
+    const key = `${field}\u0000${issue}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

@@ -1,65 +1,110 @@
 import * as z from "zod";
-import { defineTool } from "./define.js";
+import { explainFailures, type HttpFailure, type Meaning } from "./api-failure.js";
+import { DELETES, defineTool } from "./define.js";
+import { CredentialIdInput } from "./inputs.js";
 import { requireClient } from "./require-client.js";
+import {
+  type CredentialSummary,
+  CredentialSummarySchema,
+  resultSchema,
+  type ToolSuccess,
+} from "./result-schema.js";
+import { COMMON_ERROR_KINDS, ToolFailure } from "./tool-failure.js";
+import { capitalize } from "./wording.js";
 
-const NOT_AN_ID = "credential_id must be a positive whole number, or a string of its digits";
+const CREDENTIAL_IN_USE = "MICROSOFT_GRAPH_CREDENTIAL_IN_USE";
+const FREE_IT =
+  "Disconnect or delete the Microsoft mailboxes that send through this credential first (get_domain lists each domain's mailboxes and their provider); deleting their domain deletes them too and frees the credential. Then call delete_microsoft_credential again.";
 
-const PositiveId = z
-  .number(NOT_AN_ID)
-  .int(NOT_AN_ID)
-  .min(1, NOT_AN_ID)
-  .max(Number.MAX_SAFE_INTEGER, "credential_id is too large");
-
-const CredentialId = z
-  .union(
-    [
-      PositiveId,
-      z
-        .string()
-        .trim()
-        .regex(/^\d{1,16}$/, NOT_AN_ID)
-        .transform(Number)
-        .pipe(PositiveId),
-    ],
-    NOT_AN_ID,
-  )
-  .describe("The id of the Microsoft Graph app-only credential, e.g. 22334455.");
+const outputSchema = resultSchema({
+  statuses: ["deleted", "dry_run"],
+  errorKinds: COMMON_ERROR_KINDS,
+  reasons: ["credential_not_found", "credential_in_use"],
+  fields: {
+    credential_id: z.number().int().optional(),
+    credential: CredentialSummarySchema.optional().describe(
+      "The credential as Woodpecker listed it just before the DELETE.",
+    ),
+  },
+});
 
 export const deleteMicrosoftCredential = defineTool({
   name: "delete_microsoft_credential",
   title: "Delete a Microsoft Graph credential",
+  annotations: DELETES,
   description: [
-    "Deletes a Microsoft Graph app-only credential from the Woodpecker account. It cannot be undone.",
-    "Woodpecker refuses while a Microsoft mailbox uses the credential (error.code MICROSOFT_GRAPH_CREDENTIAL_IN_USE): disconnect or delete those mailboxes first, then call again. An unknown id is not_found.",
+    "Deletes a Microsoft Graph app-only credential from the Woodpecker account. It cannot be undone. It first checks that the credential exists, and the result names what was deleted (name, tenant, client, secret expiry): tell the user.",
+    `Woodpecker refuses while a Microsoft mailbox still uses the credential (error.reason credential_in_use, error.code ${CREDENTIAL_IN_USE}): those mailboxes must be disconnected or deleted first, and deleting their domain also frees it. An unknown id is not_found (reason credential_not_found).`,
   ].join("\n\n"),
-  inputSchema: z.strictObject({ credential_id: CredentialId }),
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: true,
-  },
-  subject: ({ credential_id }) => ({
-    tool: "delete_microsoft_credential",
-    label: `Microsoft credential ${credential_id}`,
-    target: { credential_id },
-  }),
-  async handler({ credential_id }, context) {
-    if (context.config.dryRun) {
+  inputSchema: z.strictObject({ credential_id: CredentialIdInput }),
+  outputSchema,
+  target: ({ credential_id }) => ({ credential_id }),
+  async handler({ credential_id }, context): Promise<ToolSuccess<typeof outputSchema>> {
+    const client = requireClient(context);
+    const what = `Microsoft credential ${credential_id}`;
+    const { data: credentials } = await explainFailures(
+      client.listMicrosoftCredentials(context.call),
+      { step: "preview", what },
+    );
+    const credential = credentials.find((item) => item.credential_id === credential_id);
+    if (credential === undefined) {
+      throw new ToolFailure(
+        "not_found",
+        `Nothing was deleted: Woodpecker lists no ${what} on this account.`,
+        notFound.hint,
+        { reason: "credential_not_found", retryable: false },
+      );
+    }
+    const named = describe(credential);
+    const sent = await explainFailures(
+      context.sendDelete({
+        description: `DELETE /mailboxes/microsoft/credentials/${credential_id}`,
+        send: (options) => client.deleteMicrosoftCredential(credential_id, options),
+      }),
+      { step: "delete", what: named, meaning: credentialMeaning(named) },
+      { credential },
+    );
+    if (sent === "dry_run") {
       return {
         status: "dry_run",
-        message: `Dry run: credential ${credential_id} would have been sent to Woodpecker for deletion (DELETE /mailboxes/microsoft/credentials/${credential_id}). Nothing was deleted.`,
+        credential_id,
+        credential,
+        message: `${capitalize(named)} exists and would be deleted; no DELETE was sent, nothing was deleted.`,
       };
     }
-    const response = await requireClient(context).deleteMicrosoftCredential(credential_id, {
-      signal: context.signal,
-      onRetry: context.onRetry,
-    });
     return {
       status: "deleted",
-      http_status: response.status,
-      attempts: response.attempts,
-      message: `Microsoft credential ${credential_id} was deleted (HTTP ${response.status}).`,
+      credential_id,
+      credential,
+      http_status: sent.status,
+      attempts: sent.attempts,
+      message: `Deleted ${named} (HTTP ${sent.status}). This cannot be undone.`,
     };
   },
 });
+
+const notFound = {
+  hint: "Check the id: list_microsoft_credentials lists the credentials of the account. It may have been deleted already.",
+};
+
+/** `Microsoft credential 22334455 ("MS Graph app", tenant bbfb…)`: Woodpecker's name quoted. */
+function describe(credential: CredentialSummary): string {
+  const name = credential.name === null ? "" : `${JSON.stringify(credential.name)}, `;
+  return `Microsoft credential ${credential.credential_id} (${name}tenant ${credential.tenant_id})`;
+}
+
+function credentialMeaning(named: string): (failure: HttpFailure) => Meaning | undefined {
+  return ({ status, body }) => {
+    if (status === 404) {
+      return { reason: "credential_not_found", because: `Woodpecker has no ${named}`, ...notFound };
+    }
+    if (status === 422 && body.code === CREDENTIAL_IN_USE) {
+      return {
+        reason: "credential_in_use",
+        because: `a Microsoft mailbox still uses ${named}`,
+        hint: FREE_IT,
+      };
+    }
+    return undefined;
+  };
+}

@@ -1,9 +1,15 @@
-import type * as z from "zod";
-import type { ToolDefinition } from "./define.js";
+import type { AnyToolDefinition } from "./define.js";
 import { deleteDomain } from "./delete-domain.js";
 import { deleteMicrosoftCredential } from "./delete-microsoft-credential.js";
+import { getDomain } from "./get-domain.js";
+import { listDomains } from "./list-domains.js";
+import { listMicrosoftCredentials } from "./list-microsoft-credentials.js";
 
-export const TOOLS: readonly ToolDefinition<z.ZodObject>[] = [
+/** Every tool, in the order clients list them: each read tool before the deletion it informs. */
+export const TOOLS: readonly AnyToolDefinition[] = [
+  listDomains,
+  getDomain,
   deleteDomain,
+  listMicrosoftCredentials,
   deleteMicrosoftCredential,
 ];

@@ -1,6 +1,7 @@
 import type { KyInstance, RetryOptions } from "ky";
 import type * as z from "zod";
 import type { Logger } from "../logging/logger.js";
+import { SecretScrubber } from "../logging/secret.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { CallSignal } from "./call-signal.js";
@@ -68,9 +69,11 @@ type BodyRead<T> = { ok: true; data: T } | { ok: false; detail: string };
 export class WoodpeckerClient {
   #http: Promise<{ ky: KyModule; instance: KyInstance }> | undefined;
   readonly #options: WoodpeckerClientOptions;
+  readonly #scrubber: SecretScrubber;
 
   constructor(options: WoodpeckerClientOptions) {
     this.#options = options;
+    this.#scrubber = new SecretScrubber(options.apiKey);
   }
 
   get callBudgetMs(): number {
@@ -216,8 +219,17 @@ export class WoodpeckerClient {
     );
   }
 
+  /**
+   * Reads a body and removes the key from it at once, before anything parses, cleans or cuts
+   * it: a cut could otherwise leave part of an echoed key behind.
+   */
+  async #readBody(response: Response, maxBytes: number) {
+    const body = await readBodyCapped(response, maxBytes, this.#options.timeoutMs);
+    return { ...body, text: this.#scrubber.text(body.text) };
+  }
+
   async #readJson<T>(response: Response, schema: z.ZodType<T>): Promise<BodyRead<T>> {
-    const body = await readBodyCapped(response, MAX_BODY_BYTES, this.#options.timeoutMs);
+    const body = await this.#readBody(response, MAX_BODY_BYTES);
     if (body.failure !== undefined) {
       return { ok: false, detail: `The response body could not be read: ${body.failure}.` };
     }
@@ -250,7 +262,7 @@ export class WoodpeckerClient {
   }
 
   async #httpReason(response: Response): Promise<ApiErrorReason> {
-    const body = await readBodyCapped(response, MAX_ERROR_BODY_BYTES, this.#options.timeoutMs);
+    const body = await this.#readBody(response, MAX_ERROR_BODY_BYTES);
     const parsed = body.failure === undefined ? parseErrorBody(body.text) : { recognized: false };
     const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
     const unrecognizedBody =

@@ -25,9 +25,22 @@ const DomainSummary = z
     created: maybeText(40),
   })
   .transform(({ domain, ...rest }) => ({ domain_name: domain, ...rest }));
-export type DomainSummary = z.output<typeof DomainSummary>;
 
-export const DomainListBody = z.object({ domains: z.array(DomainSummary) });
+const Mailbox = z.object({
+  first_name: maybeText(100),
+  last_name: maybeText(100),
+  email: text(254),
+  provider: maybeText(40),
+  status: text(40),
+});
+
+const MicrosoftCredential = z.object({
+  credential_id: z.number().int().positive(),
+  name: maybeText(200),
+  tenant_id: text(100),
+  client_id: text(100),
+  secret_expires_at: maybeText(40),
+});
 
 export const DomainDetailsBody = z.object({
   is_ready: z.boolean(),
@@ -42,26 +55,11 @@ export const DomainDetailsBody = z.object({
   expires: maybeText(40),
   created: maybeText(40),
 });
-export type DomainDetails = z.output<typeof DomainDetailsBody>;
-
-const Mailbox = z.object({
-  first_name: maybeText(100),
-  last_name: maybeText(100),
-  email: text(254),
-  provider: maybeText(40),
-  status: text(40),
-});
-export type Mailbox = z.output<typeof Mailbox>;
-
+export const DomainListBody = z.object({ domains: z.array(DomainSummary) });
 export const MailboxListBody = z.object({ mailboxes: z.array(Mailbox) });
-
-const MicrosoftCredential = z.object({
-  credential_id: z.number().int().positive(),
-  name: maybeText(200),
-  tenant_id: text(100),
-  client_id: text(100),
-  secret_expires_at: maybeText(40),
-});
-export type MicrosoftCredential = z.output<typeof MicrosoftCredential>;
-
 export const CredentialListBody = z.object({ credentials: z.array(MicrosoftCredential) });
+
+export type DomainSummary = z.output<typeof DomainSummary>;
+export type DomainDetails = z.output<typeof DomainDetailsBody>;
+export type Mailbox = z.output<typeof Mailbox>;
+export type MicrosoftCredential = z.output<typeof MicrosoftCredential>;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -86,16 +87,107 @@ function addCredential(simulation, id) {
   });
 }
 
-async function connect(path, env) {
+async function connect(path, env, capabilities = {}, onElicit = undefined) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [path],
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn", ...env },
     stderr: "ignore",
   });
-  const client = new Client({ name: "bench", version: "0" });
+  const client = new Client({ name: "bench", version: "0" }, { capabilities });
+  if (onElicit) client.setRequestHandler(ElicitRequestSchema, onElicit);
   await client.connect(transport);
   return { client, pid: transport.pid };
+}
+
+/**
+ * A full delete_domain against a stand-in that answers every request 50 ms late. The floor is two
+ * dependent round trips: the preview's two reads at once, then the DELETE, made directly.
+ */
+async function cascadeLatency(Simulation) {
+  const LATENCY_MS = 50;
+  const RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 30);
+  const domain = (name) => ({
+    name,
+    provider: "GOOGLE",
+    isCustomDomain: false,
+    isReady: true,
+    deletionInProgress: false,
+    expires: "2027-06-24T10:00:00",
+    created: "2025-06-24T10:00:00",
+    maxMailboxes: 5,
+    mailboxes: ["a", "b", "c"].map((local) => ({
+      first_name: local,
+      last_name: "x",
+      email: `${local}@${name}`,
+      provider: "GOOGLE",
+      status: "PAID",
+    })),
+  });
+  const account = { domains: [], credentials: [] };
+  for (let i = 0; i < RUNS * 3 + 3; i += 1) account.domains.push(domain(`bench${i}.com`));
+  const simulation = await Simulation.start({
+    apiKey: KEY,
+    account,
+    deletionMs: 3_600_000,
+    intercept: (_request, _response, answer) => {
+      setTimeout(answer, LATENCY_MS);
+      return true;
+    },
+  });
+  const env = { WOODPECKER_API_KEY: KEY, WOODPECKER_API_BASE_URL: simulation.baseUrl };
+  const twoStep = await connect(OURS, env);
+  const form = await connect(OURS, env, { elicitation: {} }, (request) => ({
+    action: "accept",
+    content: { confirmation: request.params.message.match(/Delete (\S+) for good/)?.[1] ?? "" },
+  }));
+  const headers = { "x-api-key": KEY };
+  const get = (path) => fetch(`${simulation.baseUrl}${path}`, { headers }).then((r) => r.text());
+  let next = 0;
+  const timed = async (work) => {
+    const name = `bench${next++}.com`;
+    const started = performance.now();
+    await work(name);
+    return performance.now() - started;
+  };
+  const floorCall = (name) =>
+    Promise.all([get(`/domains/${name}`), get(`/domains/${name}/mailboxes`)]).then(() =>
+      fetch(`${simulation.baseUrl}/domains/${name}`, { method: "DELETE", headers }).then((r) =>
+        r.text(),
+      ),
+    );
+  const confirm = (client, name) =>
+    client.callTool({ name: "delete_domain", arguments: { domain_name: name, confirm: name } });
+  const times = { floor: [], twoStep: [], form: [] };
+  for (let run = 0; run < RUNS; run += 1) {
+    times.floor.push(await timed(floorCall));
+    const name = `bench${next++}.com`;
+    await twoStep.client.callTool({ name: "delete_domain", arguments: { domain_name: name } });
+    const started = performance.now();
+    await confirm(twoStep.client, name);
+    times.twoStep.push(performance.now() - started);
+    times.form.push(
+      await timed((target) =>
+        form.client.callTool({ name: "delete_domain", arguments: { domain_name: target } }),
+      ),
+    );
+  }
+  const floor = median(times.floor);
+  line(
+    `delete_domain with ${LATENCY_MS} ms of latency per response, median of ${RUNS}: preview (two reads at once), then the DELETE`,
+  );
+  line(`  floor: the same requests, made directly      ${ms(floor)}`);
+  for (const [label, values] of [
+    ["confirming call (two-step guard)          ", times.twoStep],
+    ["one call, the person asked through a form ", times.form],
+  ]) {
+    line(
+      `  ${label} ${ms(median(values))}  p90 ${ms(quantile(values, 0.9))}  above the floor ${ms(median(values) - floor)} (goal ≤ 15 ms)`,
+    );
+  }
+  await twoStep.client.close();
+  await form.client.close();
+  await simulation.close();
 }
 
 function rssMb(pid) {
@@ -149,9 +241,13 @@ async function main() {
     const id = nextId++;
     addCredential(simulation, id);
     const started = performance.now();
+    const headers = { "x-api-key": KEY };
+    await (
+      await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials`, { headers })
+    ).arrayBuffer();
     const response = await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials/${id}`, {
       method: "DELETE",
-      headers: { "x-api-key": KEY },
+      headers,
     });
     await response.arrayBuffer();
     return performance.now() - started;
@@ -164,7 +260,7 @@ async function main() {
   const rssAfterStart = { ours: rssMb(oursServer.pid), reference: rssMb(referenceServer.pid) };
 
   line(
-    `per call: delete_microsoft_credential → 204 from the loopback simulation, ${CALLS} calls each, interleaved`,
+    `per call: delete_microsoft_credential (the list, then DELETE → 204) on loopback, ${CALLS} calls each, interleaved`,
   );
   const latency = { ours: [], reference: [], http: [] };
   for (let call = 0; call < CALLS; call += 1) {
@@ -173,7 +269,7 @@ async function main() {
     latency.http.push(await plainHttp());
   }
   for (const [label, values] of [
-    ["plain HTTP request ", latency.http],
+    ["the two requests   ", latency.http],
     ["bare reference     ", latency.reference],
     ["this server        ", latency.ours],
   ]) {
@@ -182,6 +278,9 @@ async function main() {
   line(
     `  overhead over the reference at p50: ${ms(median(latency.ours) - median(latency.reference))} (goal ≤ 0.10 ms)`,
   );
+  line();
+
+  await cascadeLatency(Simulation);
   line();
 
   line(`memory (RSS) under the same calls, ${MEMORY_CALLS} in all`);

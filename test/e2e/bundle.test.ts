@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { TOOL_NAMES } from "../../src/tools/names.js";
 import { toolNames, withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,9 +23,12 @@ describe("the MCP Bundle", () => {
       },
     );
     const manifest = JSON.parse(readFileSync(join(work, "manifest.json"), "utf8"));
+    // As Claude Desktop fills it in for someone rehearsing: no key, the sandbox and dry run on.
     const userConfig: Record<string, string> = {
-      api_key: "bundle-test-key",
+      api_key: "",
+      sandbox: "true",
       dry_run: "true",
+      read_only: "false",
       protected_domains: "",
     };
     const substitute = (value: string) =>
@@ -43,8 +47,10 @@ describe("the MCP Bundle", () => {
         Object.entries(env).map(([name, value]) => [name, substitute(value)]),
       ),
     };
+    expect(Object.keys(manifest.user_config).sort()).toEqual(Object.keys(userConfig).sort());
     await withServer(entry, async (client) => {
-      expect(await toolNames(client)).toEqual(["delete_domain", "delete_microsoft_credential"]);
+      expect(await toolNames(client)).toEqual(TOOL_NAMES);
+      await client.callTool({ name: "delete_domain", arguments: { domain_name: "piedpiper.com" } });
       const response = await client.callTool({
         name: "delete_domain",
         arguments: { domain_name: "piedpiper.com", confirm: "piedpiper.com" },
@@ -53,6 +59,7 @@ describe("the MCP Bundle", () => {
         ok: true,
         status: "dry_run",
         dry_run: true,
+        sandbox: true,
       });
     });
   });

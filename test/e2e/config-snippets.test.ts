@@ -3,6 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
+import { TOOL_NAMES } from "../../src/tools/names.js";
 import { toolNames, withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -36,12 +37,9 @@ describe("configuration snippets", () => {
   const example = McpJson.parse(JSON.parse(readFileSync(`${ROOT}/mcp.json.example`, "utf8")));
 
   it.each(Object.entries(example.mcpServers))(
-    "mcp.json.example entry %s starts and lists both tools",
+    "mcp.json.example entry %s starts and lists every tool",
     async (_name, entry) => {
-      expect(await listToolsAsWritten(entry)).toEqual([
-        "delete_domain",
-        "delete_microsoft_credential",
-      ]);
+      expect(await listToolsAsWritten(entry)).toEqual(TOOL_NAMES);
     },
   );
 
@@ -51,10 +49,7 @@ describe("configuration snippets", () => {
       .flatMap((block) => Object.values(McpJson.parse(JSON.parse(block)).mcpServers));
     expect(entries.length).toBe(4);
     for (const entry of entries) {
-      expect(await listToolsAsWritten(entry)).toEqual([
-        "delete_domain",
-        "delete_microsoft_credential",
-      ]);
+      expect(await listToolsAsWritten(entry)).toEqual(TOOL_NAMES);
     }
   });
 
@@ -70,10 +65,7 @@ describe("configuration snippets", () => {
           return [name, "typed-into-the-prompt"];
         }),
       );
-      expect(await listToolsAsWritten({ ...entry, env })).toEqual([
-        "delete_domain",
-        "delete_microsoft_credential",
-      ]);
+      expect(await listToolsAsWritten({ ...entry, env })).toEqual(TOOL_NAMES);
     }
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type SpawnedServer, spawnServer } from "../helpers/spawn.js";
-import { sleep } from "../helpers/wait.js";
+import { waitFor } from "../helpers/wait.js";
 
 let server: SpawnedServer | undefined;
 afterEach(async () => {
@@ -9,66 +9,91 @@ afterEach(async () => {
 });
 
 describe("--sandbox", () => {
-  it("walks the seeded account through every state transition", async () => {
-    server = await spawnServer({ args: ["--sandbox"], env: { WOODPECKER_MAX_RETRIES: "0" } });
-    const outcome = async (name: string, args: Record<string, unknown>) => {
-      if (server === undefined) throw new Error("server not started");
-      const { result } = await server.call(name, args);
-      expect(result.sandbox).toBe(true);
-      const { error } = result;
-      return [error?.kind ?? result.status, error?.fields?.[0]?.issue ?? error?.code ?? null];
-    };
-    const confirmed = (domain: string) => ({ domain_name: domain, confirm: domain });
+  it(
+    "walks the seeded account through every state, reads included",
+    { timeout: 20_000 },
+    async () => {
+      const s = (server = await spawnServer({
+        args: ["--sandbox"],
+        env: { WOODPECKER_MAX_RETRIES: "0" },
+      }));
+      const outcome = async (
+        name: Parameters<SpawnedServer["call"]>[0],
+        args: Record<string, unknown> = {},
+      ) => {
+        const { result } = await s.call(name, args);
+        expect(result.sandbox).toBe(true);
+        expect(result.message).toMatch(/^Sandbox: /);
+        const error: { kind: string; reason?: string | undefined } | undefined = result.error;
+        return error?.reason ?? error?.kind ?? result.status;
+      };
+      const confirmed = (domain: string) => ({ domain_name: domain, confirm: domain });
 
-    expect(await outcome("delete_microsoft_credential", { credential_id: 22334455 })).toEqual([
-      "validation_error",
-      "MICROSOFT_GRAPH_CREDENTIAL_IN_USE",
-    ]);
-    expect(await outcome("delete_microsoft_credential", { credential_id: 22334466 })).toEqual([
-      "deleted",
-      null,
-    ]);
-    expect(await outcome("delete_microsoft_credential", { credential_id: 22334466 })).toEqual([
-      "not_found",
-      null,
-    ]);
-    expect(await outcome("delete_domain", { domain_name: "PiedPiper.com" })).toEqual([
-      "confirmation_required",
-      null,
-    ]);
-    expect(await outcome("delete_domain", confirmed("PiedPiper.com"))).toEqual([
-      "deletion_accepted",
-      null,
-    ]);
-    expect(await outcome("delete_domain", confirmed("piedpiper.com"))).toEqual([
-      "validation_error",
-      "deletion_in_progress",
-    ]);
-    await sleep(3_200); // the sandbox completes an accepted deletion after 3 s
-    expect(await outcome("delete_microsoft_credential", { credential_id: "22334455" })).toEqual([
-      "deleted",
-      null,
-    ]);
-    expect(await outcome("delete_domain", confirmed("aviato.com"))).toEqual([
-      "validation_error",
-      "not_ready",
-    ]);
-    expect(await outcome("delete_domain", confirmed("raviga.com"))).toEqual([
-      "validation_error",
-      "deletion_in_progress",
-    ]);
-    expect(await outcome("delete_domain", confirmed("endframe.io"))).toEqual([
-      "validation_error",
-      "not_found",
-    ]);
-    expect(await outcome("delete_microsoft_credential", { credential_id: 22334477 })).toEqual([
-      "validation_error",
-      "MICROSOFT_GRAPH_CREDENTIAL_IN_USE",
-    ]);
-    expect(server.stderr.join("")).toMatch(/SANDBOX mode/);
-  });
+      const domains = await s.call("list_domains");
+      expect(domains.result.domains?.map((domain) => domain.domain_name)).toEqual([
+        "piedpiper.com",
+        "hooli.com",
+        "xn--bcher-kva.de",
+        "aviato.com",
+        "raviga.com",
+      ]);
+      const credentials = await s.call("list_microsoft_credentials");
+      expect(credentials.result.credentials?.map((item) => item.credential_id)).toEqual([
+        22334455, 22334466, 22334477,
+      ]);
 
-  it("needs no key, and ignores a real one (it is never sent)", async () => {
+      expect(await outcome("delete_microsoft_credential", { credential_id: 22334455 })).toBe(
+        "credential_in_use",
+      );
+      expect(await outcome("delete_microsoft_credential", { credential_id: 22334466 })).toBe(
+        "deleted",
+      );
+      expect(await outcome("delete_microsoft_credential", { credential_id: 22334466 })).toBe(
+        "credential_not_found",
+      );
+
+      expect(await outcome("delete_domain", { domain_name: "PiedPiper.com" })).toBe(
+        "confirmation_required",
+      );
+      expect(await outcome("delete_domain", confirmed("PiedPiper.com"))).toBe("deletion_accepted");
+      expect(await outcome("get_domain", { domain_name: "piedpiper.com" })).toBe("ok");
+      expect(await outcome("delete_domain", confirmed("piedpiper.com"))).toBe(
+        "confirmation_required",
+      );
+      expect(await outcome("delete_domain", confirmed("piedpiper.com"))).toBe(
+        "domain_deletion_in_progress",
+      );
+
+      // The sandbox completes an accepted deletion a few seconds later.
+      await waitFor(
+        async () =>
+          (await outcome("get_domain", { domain_name: "piedpiper.com" })) === "domain_not_found",
+        {
+          timeoutMs: 8_000,
+          everyMs: 250,
+          what: "the deletion to complete",
+        },
+      );
+      expect(await outcome("delete_microsoft_credential", { credential_id: "22334455" })).toBe(
+        "deleted",
+      );
+
+      expect(await outcome("delete_domain", confirmed("aviato.com"))).toBe("domain_not_ready");
+      expect(await outcome("delete_domain", { domain_name: "raviga.com" })).toBe(
+        "confirmation_required",
+      );
+      expect(await outcome("delete_domain", confirmed("raviga.com"))).toBe(
+        "domain_deletion_in_progress",
+      );
+      expect(await outcome("delete_domain", confirmed("endframe.io"))).toBe("domain_not_found");
+      expect(await outcome("delete_microsoft_credential", { credential_id: 22334477 })).toBe(
+        "credential_in_use",
+      );
+      expect(s.stderr.join("")).toMatch(/SANDBOX mode/);
+    },
+  );
+
+  it("needs no key, and never sends a real one anywhere", async () => {
     server = await spawnServer({
       args: ["--sandbox"],
       env: { WOODPECKER_API_KEY: "real-key-must-stay-home", LOG_LEVEL: "debug" },
@@ -78,22 +103,23 @@ describe("--sandbox", () => {
     });
     expect(result).toMatchObject({ ok: true, status: "deleted", sandbox: true });
     expect(server.stderr.join("")).not.toContain("real-key-must-stay-home");
+    expect(server.stderr.join("")).toMatch(/"x-api-key":"\[redacted\]"/);
   });
 
-  it("WOODPECKER_SANDBOX=true is the same as --sandbox", async () => {
-    server = await spawnServer({ env: { WOODPECKER_SANDBOX: "true" } });
+  it("WOODPECKER_SANDBOX=true is the same as --sandbox, and works with a dry run", async () => {
+    server = await spawnServer({ env: { WOODPECKER_SANDBOX: "true", WOODPECKER_DRY_RUN: "true" } });
+    await server.call("delete_domain", { domain_name: "hooli.com" });
     const { result } = await server.call("delete_domain", {
       domain_name: "hooli.com",
       confirm: "hooli.com",
     });
-    expect(result).toMatchObject({ ok: true, status: "deletion_accepted", sandbox: true });
+    expect(result).toMatchObject({ ok: true, status: "dry_run", sandbox: true, dry_run: true });
+    expect(result.message).toMatch(/^Dry run: Sandbox: hooli.com and its 2 mailboxes/);
   });
 
   it("is never used unless asked: no key stays not_configured", async () => {
     server = await spawnServer({});
-    const { result } = await server.call("delete_microsoft_credential", {
-      credential_id: 22334466,
-    });
+    const { result } = await server.call("list_domains");
     expect(result).toMatchObject({ sandbox: false, error: { kind: "not_configured" } });
   });
 });

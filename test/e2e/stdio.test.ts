@@ -1,31 +1,45 @@
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
-import { ERROR_KINDS, type ErrorKind } from "../../src/tools/result.js";
+import { ERROR_KINDS, type ErrorKind } from "../../src/tools/tool-failure.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { BUILT_SERVER, type SpawnedServer, spawnServer } from "../helpers/spawn.js";
-import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { BUILT_SERVER, type SpawnedServer, spawnRaw, spawnServer } from "../helpers/spawn.js";
+import {
+  type Fault,
+  jsonFault,
+  type StandIn,
+  startStandIn,
+  TEST_KEY,
+} from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
-let simulation: StandIn;
+let woodpecker: StandIn;
 const servers: SpawnedServer[] = [];
 
 beforeEach(async () => {
-  simulation = await startStandIn();
+  woodpecker = await startStandIn();
 });
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
-  await simulation.close();
+  await woodpecker.close();
 });
 
 function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
     WOODPECKER_API_KEY: TEST_KEY,
-    WOODPECKER_API_BASE_URL: simulation.baseUrl,
+    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
     WOODPECKER_MAX_RETRIES: "0",
     WOODPECKER_TIMEOUT_MS: "500",
     WOODPECKER_PROTECTED_DOMAINS: "hooli.com",
@@ -41,48 +55,55 @@ async function start(options: Parameters<typeof spawnServer>[0]): Promise<Spawne
 }
 
 describe("the built server over stdio", () => {
-  it("lists both tools with their metadata", async () => {
+  it("lists the five tools with their metadata, its version and instructions", async () => {
     const server = await start({ env: baseEnv() });
     const { tools } = await server.client.listTools();
     expect(
       tools.map((tool) => [
         tool.name,
+        tool.annotations?.readOnlyHint,
         tool.annotations?.destructiveHint,
-        tool.annotations?.idempotentHint,
       ]),
     ).toEqual([
-      ["delete_domain", true, true],
-      ["delete_microsoft_credential", true, true],
+      ["list_domains", true, false],
+      ["get_domain", true, false],
+      ["delete_domain", false, true],
+      ["list_microsoft_credentials", true, false],
+      ["delete_microsoft_credential", false, true],
     ]);
     expect(server.client.getServerVersion()).toMatchObject({
       name: "woodpecker-mcp-destructive",
       version: SERVER_VERSION,
     });
-    expect(server.client.getInstructions()).toMatch(/ask the user first/);
+    expect(server.client.getInstructions()).toMatch(/A deletion cannot be undone/);
   });
 
-  it("produces every error kind of DESIGN.md, none leaking the key", async () => {
-    const seen = new Map<ErrorKind, string>();
-    const answers: ElicitResult[] = [{ action: "decline" }];
-    const server = await start({
+  it("answers with every error kind, none of them carrying the key", async () => {
+    const seen = new Set<ErrorKind>();
+    const plain = await start({ env: baseEnv() });
+    const asking = await start({
       env: baseEnv(),
       capabilities: { elicitation: {} },
-      onElicit: () => answers.shift() ?? { action: "cancel" },
+      onElicit: (): ElicitResult => ({ action: "decline" }),
     });
     const unconfigured = await start({ env: { LOG_LEVEL: "debug" } });
-    const record = async (target: SpawnedServer, name: string, args: Record<string, unknown>) => {
-      const { result, raw } = await target.call(name, args);
+    const record = async (
+      server: SpawnedServer,
+      name: Parameters<SpawnedServer["call"]>[0],
+      args: Record<string, unknown>,
+    ) => {
+      const { result, raw } = await server.call(name, args);
       expect(JSON.stringify(raw)).not.toContain(TEST_KEY);
-      if (result.error) seen.set(result.error.kind, result.message);
+      if (result.error) seen.add(result.error.kind);
     };
-    const confirmed = { domain_name: "piedpiper.com", confirm: "piedpiper.com" };
-    await record(server, "delete_domain", { domain_name: "../etc" });
-    await record(unconfigured, "delete_microsoft_credential", { credential_id: 1 });
-    await record(server, "delete_domain", { domain_name: "piedpiper.com" });
-    await record(server, "delete_domain", { domain_name: "piedpiper.com", confirm: "yes" });
-    await record(server, "delete_domain", confirmed);
-    await record(server, "delete_domain", { domain_name: "hooli.com", confirm: "hooli.com" });
-    const credentialFaults = [
+    await record(plain, "delete_domain", { domain_name: "../etc" });
+    await record(unconfigured, "list_domains", {});
+    await record(plain, "delete_domain", { domain_name: "piedpiper.com" });
+    await record(plain, "delete_domain", { domain_name: "piedpiper.com", confirm: "yes" });
+    await record(asking, "delete_domain", { domain_name: "piedpiper.com" });
+    await record(plain, "delete_domain", { domain_name: "hooli.com", confirm: "hooli.com" });
+    await record(plain, "delete_domain", { domain_name: "aviato.com" });
+    const faults: Fault[] = [
       jsonFault(400, DOMAIN_PAGE[400]),
       jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `Invalid api key ${TEST_KEY}` }),
       jsonFault(404, CREDENTIAL_PAGE[404]),
@@ -90,53 +111,58 @@ describe("the built server over stdio", () => {
       jsonFault(429, {}),
       jsonFault(500, CREDENTIAL_PAGE[500]),
       jsonFault(503, DOMAIN_PAGE[503]),
-      { type: "hang" as const },
-      { type: "reset" as const },
+      { type: "hang" },
+      { type: "reset" },
       {
-        type: "respond" as const,
+        type: "respond",
         status: 502,
         body: "<html>bad gateway</html>",
         headers: { "content-type": "text/html" },
       },
-      { type: "respond" as const, status: 200, body: "" },
+      { type: "respond", status: 200, body: "" },
     ];
-    simulation.faults.push(...credentialFaults);
-    for (const _fault of credentialFaults) {
-      await record(server, "delete_microsoft_credential", { credential_id: 22334466 });
+    woodpecker.faults.push(...faults.map((fault) => ({ ...fault, method: "DELETE" })));
+    for (const _fault of faults)
+      await record(plain, "delete_microsoft_credential", { credential_id: 22334466 });
+    expect([...seen].sort()).toEqual([...ERROR_KINDS].sort());
+    expect(woodpecker.sent("DELETE")).toHaveLength(faults.length);
+    for (const server of [plain, asking, unconfigured]) {
+      expect(server.stderr.join("")).not.toContain(TEST_KEY);
+      expect(server.stdoutMessages.join("\n")).not.toContain(TEST_KEY);
     }
-    expect([...seen.keys()].sort()).toEqual([...ERROR_KINDS].sort());
-    expect(simulation.requests).toHaveLength(credentialFaults.length);
-    expect(server.stderr.join("")).not.toContain(TEST_KEY);
-    expect(server.stdoutMessages.length).toBe(17); // 16 results and the elicitation request
-    expect(server.stdoutMessages.join("\n")).not.toContain(TEST_KEY);
-    expect(server.stderr.join("")).toContain('"audit":true');
+    expect(plain.stderr.join("")).toContain('"audit":"outcome"');
   });
 
   it.each<[string, ElicitResult, string]>([
     [
-      "accept with the typed name",
+      "types the name",
       { action: "accept", content: { confirmation: "piedpiper.com" } },
       "deletion_accepted",
     ],
-    ["decline", { action: "decline" }, "cancelled_by_user"],
+    ["declines", { action: "decline" }, "cancelled_by_user"],
     [
-      "accept with a wrong name",
+      "types another name",
       { action: "accept", content: { confirmation: "piedpiper.org" } },
       "cancelled_by_user",
     ],
-  ])("elicitation: %s → %s", async (_label, answer, outcome) => {
-    const server = await start({
-      env: baseEnv(),
-      capabilities: { elicitation: {} },
-      onElicit: () => answer,
-    });
-    const { result } = await server.call("delete_domain", {
-      domain_name: "piedpiper.com",
-      confirm: "piedpiper.com",
-    });
-    expect(result.error?.kind ?? result.status).toBe(outcome);
-    expect(simulation.requests).toHaveLength(outcome === "deletion_accepted" ? 1 : 0);
-  });
+  ])(
+    "asks the person on the first call when the client can show a form: the person %s → %s",
+    async (_label, answer, outcome) => {
+      const prompts: string[] = [];
+      const server = await start({
+        env: baseEnv(),
+        capabilities: { elicitation: {} },
+        onElicit: (params) => {
+          prompts.push(params.message);
+          return answer;
+        },
+      });
+      const { result } = await server.call("delete_domain", { domain_name: "piedpiper.com" });
+      expect(result.error?.kind ?? result.status).toBe(outcome);
+      expect(prompts[0]).toContain("richard@piedpiper.com (PAID)");
+      expect(woodpecker.sent("DELETE")).toHaveLength(outcome === "deletion_accepted" ? 1 : 0);
+    },
+  );
 });
 
 describe("process behaviour", () => {
@@ -146,16 +172,19 @@ describe("process behaviour", () => {
     expect(version.stdout).toBe(`${SERVER_VERSION}\n`);
     const help = spawnSync(process.execPath, [BUILT_SERVER, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain("WOODPECKER_API_KEY");
+    expect(help.stdout).toContain("WOODPECKER_READ_ONLY");
     expect(help.stdout).toContain("--sandbox");
   });
 
   it.each([
     [{ WOODPECKER_TIMEOUT_MS: "soon" }, "WOODPECKER_TIMEOUT_MS"],
     [{ WOODPECKER_API_BASE_URL: "http://api.woodpecker.co/rest/v2" }, "WOODPECKER_API_BASE_URL"],
+    [{ WOODPECKER_API_BASE_URL: "https://api.woodpecker.co/rest/v2?" }, "WOODPECKER_API_BASE_URL"],
     [{ WOODPECKER_DRY_RUN: "yes" }, "WOODPECKER_DRY_RUN"],
-    [{ WOODPECKER_ENABLED_TOOLS: "delete_all" }, "WOODPECKER_ENABLED_TOOLS"],
-  ])("stops at start on %j with one line naming the variable", (env, variable) => {
+    [{ WOODPECKER_ENABLED_TOOLS: TEST_KEY }, "WOODPECKER_ENABLED_TOOLS"],
+    [{ WOODPECKER_PROTECTED_DOMAINS: TEST_KEY }, "WOODPECKER_PROTECTED_DOMAINS"],
+    [{ WOODPECKER_API_KEY: `${TEST_KEY}\n` }, "WOODPECKER_API_KEY"],
+  ])("stops at start on %j with one line naming the variable, never the key", (env, variable) => {
     const run = spawnSync(process.execPath, [BUILT_SERVER], {
       encoding: "utf8",
       env: { PATH: process.env.PATH, WOODPECKER_API_KEY: TEST_KEY, ...env },
@@ -168,111 +197,95 @@ describe("process behaviour", () => {
     expect(run.stderr).not.toContain(TEST_KEY);
   });
 
-  it("writes only JSON-RPC to stdout, answers bad lines with protocol errors, and exits when stdin closes", async () => {
-    const child = spawn(process.execPath, [BUILT_SERVER], {
-      env: { PATH: process.env.PATH, ...baseEnv() },
-      stdio: ["pipe", "pipe", "pipe"],
+  it("never echoes a key given on the command line", () => {
+    const run = spawnSync(process.execPath, [BUILT_SERVER, `--api-key=${TEST_KEY}`], {
+      encoding: "utf8",
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const send = (message: unknown) =>
-      child.stdin.write(`${typeof message === "string" ? message : JSON.stringify(message)}\n`);
-    send({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "raw", version: "0" },
-      },
-    });
-    send({ jsonrpc: "2.0", method: "notifications/initialized" });
-    send("this is not json");
-    send({ not: "json-rpc" });
-    send({ jsonrpc: "2.0", id: 2, method: "no/such/method" });
-    simulation.faults.push(
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/read from WOODPECKER_API_KEY only/);
+    expect(run.stderr).not.toContain(TEST_KEY);
+  });
+
+  it("writes only JSON-RPC to stdout, answers bad lines with protocol errors, and exits 0 when stdin closes", async () => {
+    const raw = spawnRaw(baseEnv());
+    raw.initialize();
+    raw.send("this is not json");
+    raw.send({ not: "json-rpc" });
+    raw.send({ jsonrpc: "2.0", id: 2, method: "no/such/method" });
+    woodpecker.faults.push(
       jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `key ${TEST_KEY} is invalid` }),
     );
-    send({
-      jsonrpc: "2.0",
-      id: 3,
-      method: "tools/call",
-      params: { name: "delete_microsoft_credential", arguments: { credential_id: 5 } },
+    raw.callTool(3, "list_microsoft_credentials", {});
+    raw.send({ jsonrpc: "2.0", id: 4, method: "tools/list" });
+    await waitFor(() => [3, 4].every((id) => raw.messages().some((message) => message.id === id)), {
+      what: "answers 3 and 4",
     });
-    send({ jsonrpc: "2.0", id: 4, method: "tools/list" });
-    await waitFor(() => stdout.includes('"id":3') && stdout.includes('"id":4'));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    child.stdin.end();
-    expect(await exited).toBe(0);
-
-    const lines = stdout.trim().split("\n");
-    const messages = lines.map(
-      (line) => JSON.parse(line) as { jsonrpc: string; id?: number; error?: { code: number } },
-    );
-    expect(messages.every((message) => message.jsonrpc === "2.0")).toBe(true);
+    raw.child.stdin.end();
+    expect(await raw.exited).toBe(0);
+    const messages = raw.messages();
+    expect(
+      raw.output.stdout
+        .trim()
+        .split("\n")
+        .every((line) => JSON.parse(line).jsonrpc === "2.0"),
+    ).toBe(true);
     expect(messages.find((message) => message.id === 2)?.error?.code).toBe(-32601);
-    const nullIdErrors = messages
-      .filter((message) => message.id === null)
-      .map((message) => message.error?.code);
-    expect(nullIdErrors).toEqual([-32700, -32600]);
-    expect(messages.some((message) => message.id === 3)).toBe(true);
-    expect(stdout).not.toContain(TEST_KEY);
-    expect(stderr).not.toContain(TEST_KEY);
-    expect(stderr).toContain("[redacted]");
+    expect(
+      messages.filter((message) => message.id === null).map((message) => message.error?.code),
+    ).toEqual([-32700, -32600]);
+    expect(raw.output.stdout).not.toContain(TEST_KEY);
+    expect(raw.output.stderr).not.toContain(TEST_KEY);
+    expect(raw.output.stderr).toContain("[redacted]");
   });
 
-  it("keeps V8's code cache per user, survives a corrupt one, and can do without", () => {
-    const temp = mkdtempSync(join(tmpdir(), "woodpecker-cache-test-"));
-    const run = (env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [BUILT_SERVER], {
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, TMPDIR: temp, LOG_LEVEL: "silent", ...env },
-        input: `${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" })}\n`,
-      });
+  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("exits 0 on %s when idle", async (signal) => {
+    const raw = spawnRaw(baseEnv());
+    await waitFor(() => raw.output.stderr.includes('"msg":"started"'), { what: "the start" });
+    raw.child.kill(signal);
+    expect(await raw.exited).toBe(0);
+  });
+});
+
+describe("the start-up cache", () => {
+  const nodeHasCompileCache = Number(process.versions.node.split(".")[0]) >= 22;
+
+  it("never runs stale code: a same-length edit of the built server runs at the next start", () => {
+    const work = mkdtempSync(join(tmpdir(), "woodpecker-cache-"));
+    const cache = join(work, "cache");
     try {
-      expect(run().status).toBe(0);
-      const directory =
-        readdirSync(temp).find((name) => name.startsWith("woodpecker-mcp-cache-")) ?? "";
-      const [cacheFile] = readdirSync(join(temp, directory));
-      const cachePath = join(temp, directory, cacheFile ?? "");
-      expect(statSync(join(temp, directory)).mode & 0o777).toBe(0o700);
-      const written = readFileSync(cachePath);
-      expect(written.length).toBeGreaterThan(10_000);
+      for (const file of ["index.js", "server.cjs"])
+        copyFileSync(join(BUILT_SERVER, "..", file), join(work, file));
+      const version = () =>
+        spawnSync(process.execPath, [join(work, "index.js"), "--version"], {
+          encoding: "utf8",
+          env: { PATH: process.env.PATH, NODE_COMPILE_CACHE: cache },
+        });
+      expect(version().stdout).toBe(`${SERVER_VERSION}\n`);
+      expect(version().stdout).toBe(`${SERVER_VERSION}\n`);
+      if (nodeHasCompileCache)
+        expect(readdirSync(cache, { recursive: true }).length).toBeGreaterThan(0);
 
-      writeFileSync(cachePath, "not a code cache");
-      const corrupt = run();
-      expect(corrupt.status).toBe(0);
-      expect(corrupt.stdout).toContain("delete_domain");
-      expect(readFileSync(cachePath).length).toBeGreaterThan(10_000);
+      const patched = SERVER_VERSION.replace(/\d/g, "9");
+      expect(patched).toHaveLength(SERVER_VERSION.length);
+      const bundle = join(work, "server.cjs");
+      const before = readFileSync(bundle, "utf8");
+      writeFileSync(bundle, before.replaceAll(`"${SERVER_VERSION}"`, `"${patched}"`));
+      expect(statSync(bundle).size).toBe(Buffer.byteLength(before));
+      expect(version().stdout).toBe(`${patched}\n`);
 
-      rmSync(join(temp, directory), { recursive: true });
-      const disabled = run({ NODE_DISABLE_COMPILE_CACHE: "1" });
-      expect(disabled.stdout).toContain("delete_domain");
-      expect(readdirSync(temp)).toEqual([]);
+      // A corrupt cache costs a compile, never a crash or old code (Node 20 keeps none).
+      const entries = nodeHasCompileCache
+        ? readdirSync(cache, { recursive: true, withFileTypes: true })
+        : [];
+      for (const entry of entries) {
+        if (entry.isFile())
+          writeFileSync(join(entry.parentPath, entry.name), Buffer.alloc(4096, 0xa5));
+      }
+      const afterCorruption = version();
+      expect(afterCorruption.status).toBe(0);
+      expect(afterCorruption.stdout).toBe(`${patched}\n`);
     } finally {
-      rmSync(temp, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
-  });
-
-  it.each(["SIGTERM", "SIGINT"] as const)("exits 0 on %s", async (signal) => {
-    const child = spawn(process.execPath, [BUILT_SERVER], {
-      env: { PATH: process.env.PATH, ...baseEnv() },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    await waitFor(() => stderr.includes('"msg":"started"'));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    child.kill(signal);
-    expect(await exited).toBe(0);
   });
 });

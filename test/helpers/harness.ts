@@ -2,16 +2,19 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import {
   type ClientCapabilities,
+  type ElicitRequest,
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import { parseCli } from "../../src/config/parse-cli.js";
+import { AuditTrail } from "../../src/logging/audit.js";
 import { createLogger } from "../../src/logging/logger.js";
-import { type ToolResult, ToolResultSchema } from "../../src/tools/result.js";
+import { SecretScrubber } from "../../src/logging/secret.js";
+import { CallsInFlight } from "../../src/mcp/calls-in-flight.js";
 import { createServer } from "../../src/mcp/server.js";
 import { WoodpeckerClient } from "../../src/woodpecker/client.js";
-
 import { captureLines } from "./capture.js";
+import { type Outcome, outcomeOf, type ToolName } from "./results.js";
 import { startStandIn, TEST_KEY } from "./stand-in.js";
 
 export { TEST_KEY };
@@ -19,15 +22,13 @@ export { TEST_KEY };
 export interface HarnessOptions {
   env?: Record<string, string>;
   capabilities?: ClientCapabilities;
-  onElicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
+  onElicit?: (params: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
   /** Leave the server without an API key (not_configured). */
   withoutKey?: boolean;
-}
-
-export interface CallOutcome {
-  result: ToolResult;
-  isError: boolean;
-  text: string;
+  /** The clock of the ten-minute preview memory. */
+  now?: () => number;
+  /** How long the stand-in takes to complete an accepted domain deletion. */
+  deletionMs?: number;
 }
 
 /**
@@ -35,7 +36,9 @@ export interface CallOutcome {
  * to the Woodpecker stand-in over real HTTP on 127.0.0.1.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const woodpecker = await startStandIn();
+  const woodpecker = await startStandIn(
+    options.deletionMs === undefined ? {} : { deletionMs: options.deletionMs },
+  );
   const env = {
     WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
     WOODPECKER_MAX_RETRIES: "0",
@@ -44,27 +47,30 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
   const request = parseCli(env, []);
   if (request.action !== "serve") throw new Error("expected a serve request");
-  const config = request.config;
+  const { config } = request;
   const logs = captureLines();
   const logger = createLogger({ ...config, logLevel: "debug" }, logs.stream);
   const client =
     config.apiKey === undefined
       ? undefined
-      : new WoodpeckerClient({
-          baseUrl: config.baseUrl,
-          apiKey: config.apiKey,
-          timeoutMs: config.timeoutMs,
-          maxRetries: config.maxRetries,
-          logger,
-        });
-  const server = createServer({ config, client, logger, secret: config.apiKey });
+      : new WoodpeckerClient({ ...config, apiKey: config.apiKey, logger });
+  const calls = new CallsInFlight();
+  const server = createServer({
+    config,
+    client,
+    logger,
+    audit: new AuditTrail(logger),
+    scrubber: new SecretScrubber(config.apiKey),
+    calls,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const mcpClient = new Client(
     { name: "test-client", version: "1.0.0" },
     { capabilities: options.capabilities ?? {} },
   );
   const { onElicit } = options;
   if (onElicit) {
-    mcpClient.setRequestHandler(ElicitRequestSchema, (request) => onElicit(request.params.message));
+    mcpClient.setRequestHandler(ElicitRequestSchema, (elicit) => onElicit(elicit.params));
   }
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.connect(serverTransport);
@@ -73,18 +79,17 @@ export async function startHarness(options: HarnessOptions = {}) {
   return {
     woodpecker,
     client: mcpClient,
-    logs: logs.lines,
     config,
-    /** Calls a tool and re-parses its structuredContent with the output schema. */
-    async call(name: string, args: Record<string, unknown>): Promise<CallOutcome> {
-      const response = await mcpClient.callTool({ name, arguments: args });
-      const result = ToolResultSchema.parse(response.structuredContent);
-      const first = Array.isArray(response.content) ? response.content[0] : undefined;
-      return {
-        result,
-        isError: response.isError === true,
-        text: first?.type === "text" ? first.text : "",
-      };
+    calls,
+    logs: logs.lines,
+    /** The audit lines written so far, parsed. */
+    audit: () => logs.entries().filter((entry) => entry.audit !== undefined),
+    /** Calls a tool and re-parses its structuredContent with that tool's output schema. */
+    async call<Name extends ToolName>(
+      name: Name,
+      args: Record<string, unknown> = {},
+    ): Promise<Outcome<Name>> {
+      return outcomeOf(name, await mcpClient.callTool({ name, arguments: args }));
     },
     async close() {
       await mcpClient.close();

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -7,8 +8,7 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import { expect } from "vitest";
-import { type ToolResult, ToolResultSchema } from "../../src/tools/result.js";
+import { type Outcome, outcomeOf, type ToolName } from "./results.js";
 
 export const BUILT_SERVER = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 
@@ -57,16 +57,21 @@ export async function spawnServer(options: SpawnOptions = {}) {
     stderr,
     stdoutMessages,
     pid: transport.pid,
-    /** Calls a tool and re-parses its structuredContent with the output schema. */
-    async call(
-      name: string,
-      args: Record<string, unknown>,
-    ): Promise<{ result: ToolResult; raw: unknown }> {
+    /** Calls a tool and re-parses its structuredContent with that tool's output schema. */
+    async call<Name extends ToolName>(
+      name: Name,
+      args: Record<string, unknown> = {},
+    ): Promise<Outcome<Name> & { raw: unknown }> {
       const raw = await client.callTool({ name, arguments: args });
-      const result = ToolResultSchema.parse(raw.structuredContent);
-      expect(raw.isError === true).toBe(!result.ok);
-      return { result, raw };
+      return { ...outcomeOf(name, raw), raw };
     },
+    /** stderr so far, as parsed JSON lines (pino). */
+    logEntries: (): Record<string, unknown>[] =>
+      stderr
+        .join("")
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line)),
     close: () => client.close(),
   };
 }
@@ -90,3 +95,66 @@ export async function toolNames(client: Client): Promise<string[]> {
   const { tools } = await client.listTools();
   return tools.map((tool) => tool.name);
 }
+
+/**
+ * Spawns the built server with no MCP client in front: the test writes raw lines to its stdin
+ * and reads its stdout and stderr, for what a well-behaved client never does.
+ */
+export function spawnRaw(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, [BUILT_SERVER, ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return {
+    child,
+    output,
+    exited,
+    send(message: unknown) {
+      child.stdin.write(`${typeof message === "string" ? message : JSON.stringify(message)}\n`);
+    },
+    /** The initialize handshake, declaring these capabilities. */
+    initialize(capabilities: unknown = {}) {
+      this.send({
+        jsonrpc: "2.0",
+        id: 0,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities,
+          clientInfo: { name: "raw", version: "0" },
+        },
+      });
+      this.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    },
+    callTool(id: number, name: string, args: Record<string, unknown>) {
+      this.send({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
+    },
+    /** Every JSON-RPC message written to stdout so far. */
+    messages: (): {
+      id?: number | null;
+      result?: unknown;
+      error?: { code: number };
+      method?: string;
+    }[] =>
+      output.stdout
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line)),
+    /** Every log line written to stderr so far. */
+    logEntries: (): Record<string, unknown>[] =>
+      output.stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line)),
+  };
+}
+
+export type RawServer = ReturnType<typeof spawnRaw>;

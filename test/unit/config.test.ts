@@ -3,14 +3,17 @@ import {
   type Config,
   ConfigError,
   DEFAULT_BASE_URL,
+  ENV_VARIABLES,
   parseCli,
 } from "../../src/config/parse-cli.js";
 
-function serve(env: Record<string, string>, argv: string[] = []): Config {
+function serve(env: Record<string, string>, argv: string[] = []) {
   const request = parseCli(env, argv);
   if (request.action !== "serve") throw new Error(`expected serve, got ${request.action}`);
-  return request.config;
+  return request;
 }
+const config = (env: Record<string, string>, argv: string[] = []): Config =>
+  serve(env, argv).config;
 
 function failure(env: Record<string, string>, argv: string[] = []): string {
   try {
@@ -22,16 +25,25 @@ function failure(env: Record<string, string>, argv: string[] = []): string {
   throw new Error("expected a ConfigError");
 }
 
+const ALL_TOOLS = [
+  "list_domains",
+  "get_domain",
+  "delete_domain",
+  "list_microsoft_credentials",
+  "delete_microsoft_credential",
+];
+
 describe("parseCli", () => {
   it("gives the documented defaults", () => {
-    expect(serve({})).toEqual({
+    expect(config({})).toEqual({
       apiKey: undefined,
       baseUrl: DEFAULT_BASE_URL,
       timeoutMs: 30_000,
       maxRetries: 2,
       dryRun: false,
       protectedDomains: new Set(),
-      enabledTools: ["delete_domain", "delete_microsoft_credential"],
+      tools: ALL_TOOLS,
+      readOnly: false,
       elicitation: "auto",
       elicitationTimeoutMs: 300_000,
       sandbox: false,
@@ -40,27 +52,30 @@ describe("parseCli", () => {
   });
 
   it("reads every variable", () => {
-    const config = serve({
-      WOODPECKER_API_KEY: " key-123456 ",
+    const env = {
+      WOODPECKER_API_KEY: "key-123456",
       WOODPECKER_API_BASE_URL: "https://eu.example.com/rest/v2/",
       WOODPECKER_TIMEOUT_MS: "1500",
       WOODPECKER_MAX_RETRIES: "0",
       WOODPECKER_DRY_RUN: "TRUE",
       WOODPECKER_PROTECTED_DOMAINS: " PiedPiper.com. , bücher.de,,",
-      WOODPECKER_ENABLED_TOOLS: "delete_microsoft_credential",
+      WOODPECKER_READ_ONLY: "0",
+      WOODPECKER_ENABLED_TOOLS: "delete_microsoft_credential,list_domains",
       WOODPECKER_ELICITATION: "off",
       WOODPECKER_ELICITATION_TIMEOUT_MS: "1000",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
-    });
-    expect(config).toEqual({
+    };
+    expect(Object.keys(env).sort()).toEqual([...ENV_VARIABLES].sort());
+    expect(config(env)).toEqual({
       apiKey: "key-123456",
       baseUrl: "https://eu.example.com/rest/v2",
       timeoutMs: 1500,
       maxRetries: 0,
       dryRun: true,
       protectedDomains: new Set(["piedpiper.com", "xn--bcher-kva.de"]),
-      enabledTools: ["delete_microsoft_credential"],
+      tools: ["delete_microsoft_credential", "list_domains"],
+      readOnly: false,
       elicitation: "off",
       elicitationTimeoutMs: 1000,
       sandbox: true,
@@ -70,12 +85,8 @@ describe("parseCli", () => {
 
   it("reads blank values as unset", () => {
     expect(
-      serve({ WOODPECKER_DRY_RUN: "", WOODPECKER_API_KEY: "  ", WOODPECKER_TIMEOUT_MS: "" }),
-    ).toMatchObject({
-      dryRun: false,
-      apiKey: undefined,
-      timeoutMs: 30_000,
-    });
+      config({ WOODPECKER_DRY_RUN: "", WOODPECKER_API_KEY: "  ", WOODPECKER_TIMEOUT_MS: "" }),
+    ).toMatchObject({ dryRun: false, apiKey: undefined, timeoutMs: 30_000 });
   });
 
   it.each([
@@ -90,6 +101,7 @@ describe("parseCli", () => {
     [{ WOODPECKER_MAX_RETRIES: "-1" }, "WOODPECKER_MAX_RETRIES"],
     [{ WOODPECKER_MAX_RETRIES: "11" }, "WOODPECKER_MAX_RETRIES"],
     [{ WOODPECKER_DRY_RUN: "yes" }, "WOODPECKER_DRY_RUN"],
+    [{ WOODPECKER_READ_ONLY: "on" }, "WOODPECKER_READ_ONLY"],
     [{ WOODPECKER_SANDBOX: "on" }, "WOODPECKER_SANDBOX"],
     [
       { WOODPECKER_PROTECTED_DOMAINS: "piedpiper.com,not a domain" },
@@ -111,13 +123,164 @@ describe("parseCli", () => {
     "http://127.0.0.1:1/rest/v2",
     "http://[::1]:9/rest/v2",
   ])("allows plain http to loopback: %s", (url) => {
-    expect(serve({ WOODPECKER_API_BASE_URL: url }).baseUrl).toBe(url);
+    expect(config({ WOODPECKER_API_BASE_URL: url }).baseUrl).toBe(url);
   });
 
   it("reads --sandbox, --help, --version and refuses anything else", () => {
-    expect(serve({}, ["--sandbox"]).sandbox).toBe(true);
+    expect(config({}, ["--sandbox"]).sandbox).toBe(true);
     expect(parseCli({}, ["--help"])).toEqual({ action: "help" });
     expect(parseCli({}, ["--version"])).toEqual({ action: "version" });
-    expect(failure({}, ["--api-key=abc"])).toBe('unknown argument "--api-key=abc" (try --help)');
+    expect(failure({}, ["--verbose"])).toBe("unknown argument --verbose (try --help)");
+  });
+});
+
+describe("a misspelled variable stops the server, naming the one it probably meant", () => {
+  it.each([
+    ["WOODPECKER_DRYRUN", "WOODPECKER_DRY_RUN"],
+    ["WOODPECKER_DRY_RUNS", "WOODPECKER_DRY_RUN"],
+    ["woodpecker_dry_run", "WOODPECKER_DRY_RUN"],
+    ["Woodpecker_Dry_Run", "WOODPECKER_DRY_RUN"],
+    ["WOODPEKER_DRY_RUN", "WOODPECKER_DRY_RUN"],
+    ["WOODPECKER_DYR_RUN", "WOODPECKER_DRY_RUN"],
+    ["WOODPECKER_PROTECTED_DOMAIN", "WOODPECKER_PROTECTED_DOMAINS"],
+    ["WOODPECKER_PROTECT_DOMAINS", "WOODPECKER_PROTECTED_DOMAINS"],
+    ["WOODPECKER_READONLY", "WOODPECKER_READ_ONLY"],
+    ["WOODPECKER_ENABLE_TOOLS", "WOODPECKER_ENABLED_TOOLS"],
+    ["WOODPECKER_ENABLED_TOOL", "WOODPECKER_ENABLED_TOOLS"],
+    ["WOODPECKER_MAX_RETRY", "WOODPECKER_MAX_RETRIES"],
+    ["WOODPECKER_TIMEOUT", "WOODPECKER_TIMEOUT_MS"],
+    ["WOODPECKER_APIKEY", "WOODPECKER_API_KEY"],
+    ["WOODPECKER_API_KEYS", "WOODPECKER_API_KEY"],
+    ["WOODPECKER_BASE_URL", "WOODPECKER_API_BASE_URL"],
+    ["WOODPECKER_KEY", "WOODPECKER_API_KEY"],
+    ["WOODPECKER_PROTECTED", "WOODPECKER_PROTECTED_DOMAINS"],
+    ["WOODPECKER_TOOLS", "WOODPECKER_ENABLED_TOOLS"],
+    ["WOODPECKER_SANDBOXED", "WOODPECKER_SANDBOX"],
+    ["WOODPECKER_ELICITATION_TIMEOUT", "WOODPECKER_ELICITATION_TIMEOUT_MS"],
+    ["LOGLEVEL", "LOG_LEVEL"],
+    ["log_level", "LOG_LEVEL"],
+  ])("%s → %s", (typo, meant) => {
+    expect(failure({ [typo]: "true", WOODPECKER_API_KEY: "the-real-key-123" })).toBe(
+      `${typo}: unknown variable; did you mean ${meant}?`,
+    );
+  });
+
+  it("even when the right name is set too, and it never echoes a value", () => {
+    const message = failure({ WOODPECKER_DRY_RUN: "true", WOODPECKER_DRYRUN: "secret-ish-value" });
+    expect(message).toBe("WOODPECKER_DRYRUN: unknown variable; did you mean WOODPECKER_DRY_RUN?");
+  });
+
+  it("names every misspelling on one line", () => {
+    expect(failure({ WOODPECKER_DRYRUN: "1", WOODPECKER_PROTECTED_DOMAIN: "x.com" })).toBe(
+      "WOODPECKER_DRYRUN: unknown variable; did you mean WOODPECKER_DRY_RUN?; WOODPECKER_PROTECTED_DOMAIN: unknown variable; did you mean WOODPECKER_PROTECTED_DOMAINS?",
+    );
+  });
+
+  it("warns about other WOODPECKER_* names (another Woodpecker tool may use the prefix)", () => {
+    const { warnings } = serve({
+      WOODPECKER_SERVER: "https://ci.example.com",
+      WOODPECKER_TOKEN: "x",
+      WOODPECKER_LOG_LEVEL: "debug",
+      HOME: "/root",
+      PATH: "/bin",
+      NODE_OPTIONS: "",
+    });
+    expect(warnings).toEqual([
+      "WOODPECKER_LOG_LEVEL is not a setting of this server and is ignored; did you mean LOG_LEVEL?",
+      "WOODPECKER_SERVER is not a setting of this server and is ignored",
+      "WOODPECKER_TOKEN is not a setting of this server and is ignored",
+    ]);
+  });
+
+  it.each(["HOME", "PATH", "LANG", "TERM", "NODE_ENV", "LOG_FILE", "WOODPECKER_HOST", "CI"])(
+    "leaves %s alone",
+    (name) => {
+      expect(() => config({ [name]: "x" })).not.toThrow();
+    },
+  );
+});
+
+describe("the API key", () => {
+  const KEY = "wp_live_4f9a8b7c6d5e";
+
+  it.each([
+    ["a line break", `${KEY}\n`],
+    ["a space inside", "wp_live 4f9a8b7c6d5e"],
+    ["a tab", `\t${KEY}`],
+    ["a zero-width space", `wp_live_\u200b4f9a8b7c6d5e`],
+    ["a control character", `wp_live_\u00004f9a8b7c6d5e`],
+  ])("is refused when it holds %s, and never echoed", (_label, key) => {
+    const message = failure({ WOODPECKER_API_KEY: key });
+    expect(message).toMatch(/^WOODPECKER_API_KEY contains white space or an invisible character/);
+    expect(message).not.toContain("4f9a8b7c6d5e");
+  });
+
+  it("is refused when too short to be told apart from ordinary text", () => {
+    expect(failure({ WOODPECKER_API_KEY: "abc" })).toMatch(
+      /^WOODPECKER_API_KEY is shorter than 8 characters/,
+    );
+  });
+
+  it("pasted into the wrong variable is never echoed", () => {
+    for (const variable of ["WOODPECKER_ENABLED_TOOLS", "WOODPECKER_PROTECTED_DOMAINS"]) {
+      const message = failure({ [variable]: KEY });
+      expect(message.startsWith(`${variable} item 1 is not`)).toBe(true);
+      expect(message).not.toContain("4f9a8b7c6d5e");
+    }
+  });
+
+  it("given on the command line is refused without echoing it", () => {
+    for (const arg of [`--api-key=${KEY}`, `--key=${KEY}`, KEY]) {
+      const message = failure({}, [arg]);
+      expect(message).not.toContain("4f9a8b7c6d5e");
+    }
+    expect(failure({}, [`--api-key=${KEY}`])).toBe(
+      "unknown argument --api-key: the API key is read from WOODPECKER_API_KEY only, never from the command line (where ps would show it)",
+    );
+  });
+
+  it("may hold any other printable character", () => {
+    expect(config({ WOODPECKER_API_KEY: 'wp"key\\9f8e7d' }).apiKey).toBe('wp"key\\9f8e7d');
+  });
+});
+
+describe("a tool name", () => {
+  it("misspelled is echoed with the one it probably meant", () => {
+    expect(failure({ WOODPECKER_ENABLED_TOOLS: "delete_domian" })).toBe(
+      `WOODPECKER_ENABLED_TOOLS "delete_domian" (did you mean delete_domain?) is not a tool; the tools are ${ALL_TOOLS.join(", ")}`,
+    );
+  });
+
+  it("leaves only the read tools with WOODPECKER_READ_ONLY=true", () => {
+    expect(config({ WOODPECKER_READ_ONLY: "true" }).tools).toEqual([
+      "list_domains",
+      "get_domain",
+      "list_microsoft_credentials",
+    ]);
+    expect(
+      config({ WOODPECKER_READ_ONLY: "true", WOODPECKER_ENABLED_TOOLS: "get_domain,delete_domain" })
+        .tools,
+    ).toEqual(["get_domain"]);
+  });
+
+  it("stops the server when read-only leaves no tool", () => {
+    expect(
+      failure({ WOODPECKER_READ_ONLY: "true", WOODPECKER_ENABLED_TOOLS: "delete_domain" }),
+    ).toMatch(
+      /^WOODPECKER_ENABLED_TOOLS names only deleting tools, and WOODPECKER_READ_ONLY=true turns them off/,
+    );
+  });
+});
+
+describe("the base URL", () => {
+  it.each([
+    ["an empty query", "https://api.example.com/rest/v2?", /query or a fragment/],
+    ["an empty fragment", "https://api.example.com/rest/v2#", /query or a fragment/],
+    ["a query", "https://api.example.com/rest/v2?x=1", /query or a fragment/],
+    ["empty userinfo", "https://@api.example.com/rest/v2", /user name or password/],
+    ["an empty password", "https://:@api.example.com/rest/v2", /user name or password/],
+    ["a user name", "https://me@api.example.com/rest/v2", /user name or password/],
+  ])("is refused with %s, which would mangle every request path", (_label, url, why) => {
+    expect(failure({ WOODPECKER_API_BASE_URL: url })).toMatch(why);
   });
 });

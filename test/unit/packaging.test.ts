@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ENV_VARIABLES } from "../../src/config/parse-cli.js";
 import { HELP_TEXT } from "../../src/config/help.js";
+import { TOOL_NAMES } from "../../src/tools/names.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const readJson = (path: string) => JSON.parse(readFileSync(`${ROOT}/${path}`, "utf8"));
@@ -34,18 +35,17 @@ describe("packaging metadata", () => {
   it("the MCP Bundle manifest matches package.json and asks for the key as a secret", () => {
     expect(manifest.name).toBe(pkg.name);
     expect(manifest.version).toBe(pkg.version);
+    // Not required: with the sandbox on, no key is needed.
     expect(manifest.user_config.api_key).toMatchObject({
       type: "string",
       sensitive: true,
-      required: true,
+      required: false,
     });
+    expect(manifest.user_config.sandbox).toMatchObject({ type: "boolean", default: false });
     expect(
       Object.keys(manifest.server.mcp_config.env).every((name) => ENV_VARIABLES.includes(name)),
     ).toBe(true);
-    expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual([
-      "delete_domain",
-      "delete_microsoft_credential",
-    ]);
+    expect(manifest.tools.map((tool: { name: string }) => tool.name)).toEqual(TOOL_NAMES);
   });
 
   it("the README's table and --help each list every environment variable once", () => {

@@ -1,0 +1,101 @@
+// npm run demo: two scripted agent sessions against the sandbox, printed as a transcript: one
+// client that cannot show a confirmation form (the two-step guard), one that can.
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+
+const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+const write = (line = "") => process.stdout.write(`${line}\n`);
+const indent = (text, by = "   ") => text.replace(/\n/g, `\n${by}`);
+
+async function connect(capabilities = {}, onPrompt) {
+  const client = new Client({ name: "demo-agent", version: "1.0.0" }, { capabilities });
+  if (onPrompt)
+    client.setRequestHandler(ElicitRequestSchema, (request) => onPrompt(request.params));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [SERVER, "--sandbox"],
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "silent" },
+      stderr: "ignore",
+    }),
+  );
+  return client;
+}
+
+/** One tool call as an agent sees it; `detail` prints the hint and Woodpecker's fields too. */
+async function call(client, name, args, { detail = true } = {}) {
+  write(`   agent  → ${name} ${JSON.stringify(args)}`);
+  const response = await client.callTool({ name, arguments: args });
+  const result = response.structuredContent;
+  const { error } = result;
+  const outcome = error
+    ? `${error.kind}${error.reason ? `, reason ${error.reason}` : ""}`
+    : result.status;
+  const http = result.http_status ? ` (HTTP ${result.http_status})` : "";
+  write(`   server → ${result.ok ? "ok" : "isError"}: ${outcome}${http}`);
+  if (detail) {
+    write(`   message: ${result.message}`);
+    if (error) write(`   hint:    ${error.hint}`);
+  }
+  return result;
+}
+
+async function twoStepSession() {
+  const client = await connect();
+  const { tools } = await client.listTools();
+  write("── tools/list");
+  for (const tool of tools) {
+    write(
+      `   ${tool.name.padEnd(28)} ${tool.annotations?.readOnlyHint ? "read-only  " : "DESTRUCTIVE"} ${tool.title}`,
+    );
+  }
+  write();
+  write('── 1. User: "Delete the MS Graph app credential." The agent finds it, then tries.');
+  await call(client, "list_microsoft_credentials", {});
+  await call(client, "delete_microsoft_credential", { credential_id: 22334455 });
+  write();
+  write('── 2. User: "Then delete piedpiper.com." First the server shows what goes with it.');
+  await call(client, "delete_domain", { domain_name: "piedpiper.com" });
+  write();
+  write("── 3. The user agreed to exactly that list: the agent confirms.");
+  await call(client, "delete_domain", { domain_name: "piedpiper.com", confirm: "piedpiper.com" });
+  write();
+  write("── 4. The agent follows the deletion until the domain is gone.");
+  for (let poll = 0; ; poll += 1) {
+    const detail = poll === 0;
+    const result = await call(client, "get_domain", { domain_name: "piedpiper.com" }, { detail });
+    if (!result.ok) {
+      write(`   message: ${result.message}`);
+      write(`   hint:    ${result.error.hint}`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  write();
+  write("── 5. Its mailboxes went with it, so the credential is free now.");
+  await call(client, "delete_microsoft_credential", { credential_id: 22334455 });
+  await client.close();
+}
+
+async function formSession() {
+  const client = await connect({ elicitation: {} }, (params) => {
+    write("   client shows the person a form:");
+    write(`   │ ${indent(params.message, "   │ ")}`);
+    write("   person types: hooli.com");
+    return { action: "accept", content: { confirmation: "hooli.com" } };
+  });
+  write(
+    '── 6. A client that can show a form. User: "Delete hooli.com." One call; the person is asked.',
+  );
+  await call(client, "delete_domain", { domain_name: "hooli.com" });
+  await client.close();
+}
+
+write("Woodpecker MCP server, sandbox demo: a built-in simulation of an account.");
+write("No key, no network, nothing real is deleted.");
+write();
+await twoStepSession();
+write();
+await formSession();

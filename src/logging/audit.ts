@@ -1,0 +1,41 @@
+import type { Logger } from "./logger.js";
+
+export interface AuditSubject {
+  tool: string;
+  /** The domain name or credential id; null when the arguments were invalid. */
+  target: string | number | null;
+  dry_run: boolean;
+  sandbox: boolean;
+}
+
+export interface AuditOutcome extends AuditSubject {
+  /** The result's status, its error.kind, or `interrupted` for a call cut off at shutdown. */
+  outcome: string;
+  reason: string | null;
+  delete_sent: boolean;
+  http_status: number | null;
+  attempts: number;
+  request_id: string | null;
+  duration_ms: number;
+}
+
+/**
+ * The audit trail of the deleting tools: an intent line before every DELETE, so that a process
+ * that dies mid-call still leaves a trace, and one outcome line per call. It writes whatever
+ * LOG_LEVEL says: a quieter level must never lose it.
+ */
+export class AuditTrail {
+  readonly #log: Logger;
+
+  constructor(logger: Logger) {
+    this.#log = logger.child({}, { level: "info" });
+  }
+
+  intent(subject: AuditSubject, request: string): void {
+    this.#log.info({ audit: "intent", ...subject, request }, "about to send a DELETE");
+  }
+
+  outcome(outcome: AuditOutcome): void {
+    this.#log.info({ audit: "outcome", ...outcome }, "deleting tool call");
+  }
+}

@@ -1,0 +1,51 @@
+/** One tool call while it runs: what the audit trail needs if the process must stop mid-call. */
+export interface CallRecord {
+  tool: string;
+  destructive: boolean;
+  target: string | number | null;
+  deleteSent: boolean;
+  startedAt: number;
+}
+
+/**
+ * The tool calls in flight. Shutdown stops new calls, then waits a few seconds for these to end
+ * and be audited before the process exits.
+ */
+export class CallsInFlight {
+  readonly #calls = new Map<CallRecord, Promise<unknown>>();
+  #accepting = true;
+
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  track<T>(record: CallRecord, work: Promise<T>): Promise<T> {
+    const settled = work.finally(() => this.#calls.delete(record));
+    this.#calls.set(
+      record,
+      settled.catch(() => undefined),
+    );
+    return settled;
+  }
+
+  /**
+   * Refuses new calls and waits up to `ms` for the running ones. Returns the calls still running
+   * when the time is up.
+   */
+  async drain(ms: number): Promise<CallRecord[]> {
+    this.#accepting = false;
+    if (this.#calls.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeUp = new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+      });
+      await Promise.race([Promise.all(this.#calls.values()), timeUp]);
+      clearTimeout(timer);
+    }
+    return this.running();
+  }
+
+  running(): CallRecord[] {
+    return [...this.#calls.keys()];
+  }
+}

@@ -1,0 +1,75 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { SecretScrubber } from "../logging/secret.js";
+import type { Target } from "../tools/define.js";
+import type { ToolFailure } from "../tools/tool-failure.js";
+
+export interface Mode {
+  dryRun: boolean;
+  sandbox: boolean;
+}
+
+/** A result as the client receives it: the envelope every tool shares, and its own fields. */
+export interface ResultBody {
+  ok: boolean;
+  status: string;
+  message: string;
+  error?: { kind: string; reason?: string; request_id?: string; retryable: boolean; hint: string };
+  http_status?: number;
+  attempts?: number;
+  [field: string]: unknown;
+}
+
+export function successBody(
+  success: { status: unknown; message: string },
+  target: Target,
+  mode: Mode,
+): ResultBody {
+  const { status, message, ...fields } = success;
+  return {
+    ok: true,
+    status: String(status),
+    ...target,
+    dry_run: mode.dryRun,
+    sandbox: mode.sandbox,
+    message: marked(message, mode),
+    ...fields,
+  };
+}
+
+export function failureBody(failure: ToolFailure, target: Target, mode: Mode): ResultBody {
+  return {
+    ok: false,
+    status: "error",
+    ...target,
+    dry_run: mode.dryRun,
+    sandbox: mode.sandbox,
+    message: marked(failure.message, mode),
+    ...failure.fields,
+    error: {
+      kind: failure.kind,
+      ...failure.details,
+      retryable: failure.details.retryable ?? false,
+      hint: failure.hint,
+    },
+  };
+}
+
+/** Every message in a dry run starts with "Dry run:"; every sandbox message says "Sandbox:". */
+function marked(message: string, mode: Mode): string {
+  const marks = [mode.dryRun ? "Dry run:" : "", mode.sandbox ? "Sandbox:" : ""].filter(Boolean);
+  return [...marks, message].join(" ");
+}
+
+/**
+ * The MCP result: structuredContent, and a text block (the message, the hint, then the same
+ * JSON) for clients that ignore it. The key is scrubbed from every value before either is made.
+ */
+export function toCallToolResult(body: ResultBody, scrubber: SecretScrubber): CallToolResult {
+  const safe = scrubber.value(body);
+  const next = safe.error === undefined ? "" : ` Next: ${safe.error.hint}`;
+  return {
+    content: [{ type: "text", text: `${safe.message}${next}\n\n${JSON.stringify(safe)}` }],
+    structuredContent: safe,
+    isError: !safe.ok,
+  };
+}

@@ -1,0 +1,206 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type {
+  CallToolResult,
+  ServerNotification,
+  ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import * as z from "zod";
+import type { Config } from "../config/parse-cli.js";
+import type { AuditTrail } from "../logging/audit.js";
+import type { Logger } from "../logging/logger.js";
+import type { SecretScrubber } from "../logging/secret.js";
+import type { AnyToolDefinition, Target, ToolContext } from "../tools/define.js";
+import type { PreviewLedger } from "../tools/preview-ledger.js";
+import type { SingleFlight } from "../tools/single-flight.js";
+import { ToolFailure } from "../tools/tool-failure.js";
+import type { Reply, RetryNotice, WoodpeckerClient } from "../woodpecker/client.js";
+import type { CallRecord, CallsInFlight } from "./calls-in-flight.js";
+import { askThroughElicitation, canShowForm } from "./elicitation.js";
+import {
+  failureBody,
+  type Mode,
+  type ResultBody,
+  successBody,
+  toCallToolResult,
+} from "./envelope.js";
+import { inputIssues } from "./input-issues.js";
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What every tool call shares: configuration, the Woodpecker client, logs and server state. */
+export interface ToolDependencies {
+  config: Config;
+  /** Absent when there is no API key and no sandbox: calls then answer not_configured. */
+  client: WoodpeckerClient | undefined;
+  logger: Logger;
+  audit: AuditTrail;
+  scrubber: SecretScrubber;
+  calls: CallsInFlight;
+  previews: PreviewLedger;
+  deletes: SingleFlight<Reply<undefined> | "dry_run">;
+}
+
+/**
+ * Registers one tool. This wrapper is where arguments are validated, failures become results,
+ * the audit line of a deleting tool is written and the key is scrubbed from what is sent back.
+ */
+export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: ToolDependencies) {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: acceptingAnyObject(tool.inputSchema),
+      outputSchema: tool.outputSchema,
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    (args: unknown, extra: Extra) => {
+      const record: CallRecord = {
+        tool: tool.name,
+        destructive: tool.annotations.destructiveHint,
+        target: null,
+        deleteSent: false,
+        startedAt: performance.now(),
+      };
+      return deps.calls.track(record, call({ server, tool, deps, record, extra }, args));
+    },
+  );
+}
+
+/** One tool call as the wrapper sees it. */
+interface Invocation {
+  server: McpServer;
+  tool: AnyToolDefinition;
+  deps: ToolDependencies;
+  record: CallRecord;
+  extra: Extra;
+}
+
+async function call(invocation: Invocation, args: unknown): Promise<CallToolResult> {
+  const { tool, deps, record } = invocation;
+  const mode: Mode = { dryRun: deps.config.dryRun, sandbox: deps.config.sandbox };
+  const body = await resultOf(invocation, args, mode);
+  if (record.destructive) {
+    deps.audit.outcome({
+      tool: tool.name,
+      target: record.target,
+      dry_run: mode.dryRun,
+      sandbox: mode.sandbox,
+      outcome: body.error?.kind ?? body.status,
+      reason: body.error?.reason ?? null,
+      delete_sent: record.deleteSent,
+      http_status: body.http_status ?? null,
+      attempts: body.attempts ?? 0,
+      request_id: body.error?.request_id ?? null,
+      duration_ms: Math.round(performance.now() - record.startedAt),
+    });
+  }
+  return toCallToolResult(body, deps.scrubber);
+}
+
+async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Promise<ResultBody> {
+  const { tool, deps, record } = invocation;
+  if (!deps.calls.accepting) {
+    const failure = new ToolFailure(
+      "unavailable",
+      "This server is shutting down, so nothing was read or sent.",
+      "Call again once the client has restarted the server.",
+      { retryable: true },
+    );
+    return failureBody(failure, {}, mode);
+  }
+  const parsed = tool.inputSchema.safeParse(args);
+  if (!parsed.success) {
+    const fields = inputIssues(parsed.error, args);
+    const failure = new ToolFailure(
+      "invalid_input",
+      `Invalid arguments for ${tool.name}: ${fields.map((f) => `${f.field}: ${f.issue}`).join("; ")}. Nothing was sent to Woodpecker.`,
+      "Correct the arguments (see fields) and call again.",
+      { fields, retryable: false },
+    );
+    return failureBody(failure, {}, mode);
+  }
+  const target = tool.target?.(parsed.data) ?? {};
+  record.target = targetValue(target);
+  try {
+    const success = await tool.handler(parsed.data, contextFor(invocation));
+    return successBody(success, target, mode);
+  } catch (error) {
+    return failureBody(asToolFailure(error, tool, deps.logger), target, mode);
+  }
+}
+
+function contextFor({ server, tool, deps, record, extra }: Invocation): ToolContext {
+  const { config } = deps;
+  const call = {
+    signal: extra.signal,
+    onRetry: (notice: RetryNotice) => reportRetry(notice, extra, deps.logger),
+  };
+  return {
+    config,
+    client: deps.client,
+    call,
+    askHuman:
+      config.elicitation === "auto" && canShowForm(server.server)
+        ? (question) =>
+            askThroughElicitation(server.server, question, {
+              timeout: config.elicitationTimeoutMs,
+              signal: extra.signal,
+            })
+        : undefined,
+    async sendDelete(request) {
+      if (config.dryRun) return "dry_run";
+      deps.audit.intent(
+        { tool: tool.name, target: record.target, dry_run: false, sandbox: config.sandbox },
+        request.description,
+      );
+      record.deleteSent = true;
+      return request.send(call);
+    },
+    previews: deps.previews,
+    deletes: deps.deletes,
+  };
+}
+
+function asToolFailure(error: unknown, tool: AnyToolDefinition, logger: Logger): ToolFailure {
+  if (error instanceof ToolFailure) return error;
+  logger.error({ err: error, tool: tool.name }, "unexpected failure in tool handler");
+  return new ToolFailure(
+    "unexpected_response",
+    `${tool.name} failed in an unexpected way inside this server.`,
+    "Do not assume anything was or was not deleted: check in Woodpecker, and report this to whoever runs the server.",
+    { retryable: false },
+  );
+}
+
+function targetValue(target: Target): string | number | null {
+  if ("domain_name" in target) return target.domain_name;
+  if ("credential_id" in target) return target.credential_id;
+  return null;
+}
+
+function reportRetry(notice: RetryNotice, extra: Extra, logger: Logger): void {
+  const message = `${notice.reason}; retrying (attempt ${notice.attempt} of ${notice.maxAttempts})`;
+  logger.warn({ attempt: notice.attempt, max_attempts: notice.maxAttempts }, message);
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return;
+  extra
+    .sendNotification({
+      method: "notifications/progress",
+      params: { progressToken, progress: notice.attempt - 1, total: notice.maxAttempts, message },
+    })
+    .catch((error: unknown) => logger.debug({ err: error }, "progress notification not sent"));
+}
+
+/**
+ * The SDK validates arguments before the handler runs and answers a failure with bare text. To
+ * answer every bad input with a structured invalid_input result, the SDK is given a schema that
+ * accepts any object but carries the strict schema's JSON Schema, which is what clients see; the
+ * strict one runs in the wrapper. The committed schema snapshots catch any change in what is
+ * advertised.
+ */
+function acceptingAnyObject(strict: z.ZodObject): z.ZodObject {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(strict, { io: "input" });
+  return z.looseObject({}).meta(jsonSchema);
+}

@@ -1,0 +1,51 @@
+import type { Config } from "../config/parse-cli.js";
+import { AuditTrail } from "../logging/audit.js";
+import { createLogger } from "../logging/logger.js";
+import { SecretScrubber } from "../logging/secret.js";
+import { CallsInFlight } from "../mcp/calls-in-flight.js";
+import { createServer } from "../mcp/server.js";
+import { StdioTransport } from "../mcp/stdio-transport.js";
+import { SERVER_VERSION } from "../package-info.js";
+import { connectBackend } from "./backend.js";
+import { installShutdown } from "./shutdown.js";
+
+/** Runs the MCP server on stdio until the client goes away or a signal stops it. */
+export async function serve(config: Config, warnings: readonly string[]): Promise<void> {
+  const logger = createLogger(config);
+  for (const warning of warnings) logger.warn(warning);
+  const backend = await connectBackend(config, logger);
+  const audit = new AuditTrail(logger);
+  const calls = new CallsInFlight();
+  const server = createServer({
+    config,
+    client: backend.client,
+    logger,
+    audit,
+    scrubber: new SecretScrubber(config.apiKey),
+    calls,
+  });
+  const transport = new StdioTransport(logger);
+  installShutdown({ server, transport, calls, backend, logger, audit, config });
+  await server.connect(transport);
+  if (backend.client === undefined) {
+    logger.warn(
+      "WOODPECKER_API_KEY is not set: the tools are listed, and every call answers not_configured (try --sandbox)",
+    );
+  }
+  logger.info(
+    {
+      version: SERVER_VERSION,
+      tools: config.tools,
+      base_url: backend.baseUrl,
+      api_key_configured: config.apiKey !== undefined,
+      sandbox: config.sandbox,
+      dry_run: config.dryRun,
+      read_only: config.readOnly,
+      elicitation: config.elicitation,
+      protected_domains: [...config.protectedDomains],
+    },
+    config.sandbox
+      ? "started in SANDBOX mode: calls go to a built-in simulation, never to Woodpecker"
+      : "started",
+  );
+}

@@ -1,0 +1,95 @@
+import { ApiError } from "../woodpecker/api-error.js";
+import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
+import type { DomainDetails, Mailbox } from "../woodpecker/responses.js";
+import { apiFailure, type HttpFailure, type Meaning } from "./api-failure.js";
+import { displayDomain } from "./wording.js";
+import { PREVIEW_MAILBOX_LIMIT, type Preview } from "./result-schema.js";
+
+export interface DomainRead {
+  details: DomainDetails;
+  mailboxes: Mailbox[];
+}
+
+/**
+ * Reads a domain and its mailboxes, both GETs at once. A 404 from either means the domain is not
+ * on the account; any other failure fails the call: nothing is deleted that could not be shown.
+ */
+export async function readDomain(
+  client: WoodpeckerClient,
+  domainName: string,
+  step: "preview" | "read",
+  call: CallOptions,
+): Promise<DomainRead> {
+  const [details, mailboxes] = await Promise.allSettled([
+    client.getDomain(domainName, call),
+    client.listDomainMailboxes(domainName, call),
+  ]);
+  if (details.status === "fulfilled" && mailboxes.status === "fulfilled") {
+    return { details: details.value.data, mailboxes: mailboxes.value.data };
+  }
+  const failures = [details, mailboxes].flatMap((read): unknown[] =>
+    read.status === "rejected" ? [read.reason] : [],
+  );
+  const failure = failures.find(isNotFound) ?? failures[0];
+  if (!(failure instanceof ApiError)) throw failure;
+  throw apiFailure(failure, {
+    step,
+    what: `domain ${displayDomain(domainName)}`,
+    meaning: domainMeaning(domainName),
+  });
+}
+
+export function previewOf(domainName: string, { details, mailboxes }: DomainRead): Preview {
+  return {
+    domain_name: domainName,
+    is_ready: details.is_ready,
+    provider: details.provider,
+    mailboxes_count: mailboxes.length,
+    mailboxes: mailboxes
+      .slice(0, PREVIEW_MAILBOX_LIMIT)
+      .map(({ email, status }) => ({ email, status })),
+    mailboxes_truncated: mailboxes.length > PREVIEW_MAILBOX_LIMIT,
+  };
+}
+
+/** The known reasons a domain cannot be deleted, in words, with what to do. */
+export function domainMeanings(domainName: string) {
+  const domain = displayDomain(domainName);
+  return {
+    notFound: {
+      reason: "domain_not_found",
+      because: `Woodpecker has no domain ${domain} on this account`,
+      hint: "If it was just deleted, the deletion is done. Otherwise check the name with the user: list_domains lists the domains of the account (lookup ignores case).",
+    },
+    notReady: {
+      reason: "domain_not_ready",
+      because: `${domain} is not ready yet (is_ready is false), and Woodpecker deletes a domain only once it is`,
+      hint: "Wait until its setup finishes (get_domain shows is_ready), then ask the user again.",
+    },
+    inProgress: {
+      reason: "domain_deletion_in_progress",
+      because: `${domain} is already being deleted`,
+      hint: "Nothing more to do: do not call again. get_domain answers not_found once the deletion is done.",
+    },
+  } as const satisfies Record<string, Meaning>;
+}
+
+/** What Woodpecker's domain answers mean: 404, and the issues of a 422 `validation_error`. */
+export function domainMeaning(domainName: string): (failure: HttpFailure) => Meaning | undefined {
+  const meanings = domainMeanings(domainName);
+  return ({ status, body }) => {
+    const issues = (body.fields ?? []).map((field) => field.issue.toLowerCase());
+    if (status === 404 || (status === 422 && issues.includes("not_found")))
+      return meanings.notFound;
+    if (status !== 422) return undefined;
+    if (issues.some((issue) => /ready/.test(issue))) return meanings.notReady;
+    if (issues.some((issue) => /progress|already|pending|deleting/.test(issue))) {
+      return meanings.inProgress;
+    }
+    return undefined;
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.reason.type === "http" && error.reason.status === 404;
+}

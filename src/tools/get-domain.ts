@@ -1,0 +1,73 @@
+import * as z from "zod";
+import { defineTool, READS } from "./define.js";
+import { readDomain } from "./domain-reads.js";
+import { DomainNameInput } from "./inputs.js";
+import { requireClient } from "./require-client.js";
+import { COMMON_ERROR_KINDS } from "./tool-failure.js";
+import { PREVIEW_MAILBOX_LIMIT, resultSchema, type ToolSuccess } from "./result-schema.js";
+import { countOf, displayDomain, listSome } from "./wording.js";
+
+const DomainSchema = z.object({
+  domain_name: z.string(),
+  is_ready: z.boolean(),
+  provider: z.string().nullable(),
+  mailboxes_count: z.number().int(),
+  max_mailboxes: z.number().int().nullable(),
+  all_mailboxes_are_ready: z.boolean().nullable(),
+  is_custom_domain: z.boolean(),
+  expires: z.string().nullable(),
+  created: z.string().nullable(),
+  mailboxes: z
+    .array(
+      z.object({
+        first_name: z.string().nullable(),
+        last_name: z.string().nullable(),
+        email: z.string(),
+        provider: z.string().nullable(),
+        status: z.string().describe("ORDERED or PAID"),
+      }),
+    )
+    .describe(`Its active mailboxes (the first ${PREVIEW_MAILBOX_LIMIT}).`),
+  mailboxes_truncated: z.boolean(),
+});
+
+const outputSchema = resultSchema({
+  statuses: ["ok"],
+  errorKinds: COMMON_ERROR_KINDS,
+  reasons: ["domain_not_found"],
+  fields: { domain_name: z.string().optional(), domain: DomainSchema.optional() },
+});
+
+export const getDomain = defineTool({
+  name: "get_domain",
+  title: "Show a domain and its mailboxes",
+  annotations: READS,
+  description: [
+    "Shows one domain of the Woodpecker account: whether it is ready, its provider, its dates, and the mailboxes on it (deleting the domain deletes them all). Read-only; the owner's contact details are left out.",
+    "After delete_domain was accepted, call it to follow the deletion: it answers not_found (reason domain_not_found) once the domain is gone.",
+  ].join("\n\n"),
+  inputSchema: z.strictObject({ domain_name: DomainNameInput }),
+  outputSchema,
+  target: ({ domain_name }) => ({ domain_name }),
+  async handler({ domain_name }, context): Promise<ToolSuccess<typeof outputSchema>> {
+    const read = await readDomain(requireClient(context), domain_name, "read", context.call);
+    const domain = {
+      domain_name,
+      ...read.details,
+      mailboxes: read.mailboxes.slice(0, PREVIEW_MAILBOX_LIMIT),
+      mailboxes_truncated: read.mailboxes.length > PREVIEW_MAILBOX_LIMIT,
+    };
+    const state = domain.is_ready ? "is ready" : "is not ready yet";
+    const emails = read.mailboxes.map((mailbox) => mailbox.email);
+    const mailboxes =
+      emails.length === 0
+        ? "no mailboxes"
+        : `${countOf(emails.length, "mailbox", "mailboxes")}: ${listSome(emails, 10)}`;
+    return {
+      status: "ok",
+      domain_name,
+      domain,
+      message: `${displayDomain(domain_name)} ${state} and has ${mailboxes}.`,
+    };
+  },
+});

@@ -1,0 +1,42 @@
+import * as z from "zod";
+import { normalizeDomainName } from "../woodpecker/domain-name.js";
+
+// Argument schemas shared by several tools. Messages do not name the argument: the
+// invalid_input result does, once, in `fields`.
+
+export const DomainNameInput = z
+  .string()
+  .transform((raw, ctx) => {
+    const check = normalizeDomainName(raw);
+    if (check.ok) return check.name;
+    ctx.addIssue({ code: "custom", message: check.reason });
+    return z.NEVER;
+  })
+  .describe(
+    "The domain, e.g. piedpiper.com. Case, one trailing dot and internationalized names are normalized.",
+  );
+
+const NOT_AN_ID = "must be a positive whole number, or a string of its digits";
+const TOO_LARGE = `is too large (at most ${Number.MAX_SAFE_INTEGER})`;
+
+// Zod reports the problems of the branch whose type matched, so each check carries the message.
+export const CredentialIdInput = z
+  .union(
+    [
+      z
+        .number(NOT_AN_ID)
+        .int({ error: (issue) => (issue.code === "too_big" ? TOO_LARGE : NOT_AN_ID) })
+        .positive(NOT_AN_ID),
+      z.string(NOT_AN_ID).regex(/^\s*\d+\s*$/, NOT_AN_ID),
+    ],
+    NOT_AN_ID,
+  )
+  .transform((value, ctx) => {
+    const id = typeof value === "number" ? value : Number(value.trim());
+    if (id >= 1 && Number.isSafeInteger(id)) return id;
+    ctx.addIssue({ code: "custom", message: id < 1 ? NOT_AN_ID : TOO_LARGE });
+    return z.NEVER;
+  })
+  .describe(
+    "The id of the Microsoft Graph app-only credential, e.g. 22334455 (list_microsoft_credentials lists them).",
+  );

@@ -1,0 +1,74 @@
+import type { ParsedErrorBody } from "../woodpecker/error-body.js";
+import type { CascadeChange, CredentialSummary, Preview } from "./result-schema.js";
+
+/** Kinds every tool can answer: bad arguments, no key, and whatever a Woodpecker call ends in. */
+export const COMMON_ERROR_KINDS = [
+  "invalid_input",
+  "not_configured",
+  "cancelled_by_user",
+  "bad_request",
+  "unauthorized",
+  "not_found",
+  "validation_error",
+  "rate_limited",
+  "server_error",
+  "unavailable",
+  "timeout",
+  "network_error",
+  "unexpected_response",
+] as const;
+
+/** The kinds only delete_domain's guard answers. */
+export const GUARD_ERROR_KINDS = [
+  "confirmation_required",
+  "confirmation_mismatch",
+  "protected",
+  "precondition_failed",
+] as const;
+
+export const ERROR_KINDS = [...COMMON_ERROR_KINDS, ...GUARD_ERROR_KINDS] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** What a failure means, whichever step found it; absent when Woodpecker's answer is unknown. */
+export const ERROR_REASONS = [
+  "domain_not_found",
+  "domain_not_ready",
+  "domain_deletion_in_progress",
+  "credential_not_found",
+  "credential_in_use",
+  "cascade_changed",
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+/** The `error` fields besides kind and hint: Woodpecker's, as it sent them, and this server's. */
+export interface ErrorDetails extends Omit<ParsedErrorBody, "recognized"> {
+  reason?: ErrorReason;
+  retryable?: boolean;
+  retry_after_seconds?: number;
+}
+
+/** Result fields a failure carries besides `error`: what was read before it happened. */
+export interface FailureFields {
+  http_status?: number;
+  attempts?: number;
+  preview?: Preview;
+  cascade_change?: CascadeChange;
+  credential?: CredentialSummary;
+}
+
+/**
+ * A failure a handler throws; the registration wrapper turns it into a result. The message is the
+ * human summary and holds only text this server wrote, or Woodpecker's, quoted as Woodpecker's.
+ */
+export class ToolFailure extends Error {
+  override name = "ToolFailure";
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly hint: string,
+    readonly details: ErrorDetails = {},
+    readonly fields: FailureFields = {},
+  ) {
+    super(message);
+  }
+}

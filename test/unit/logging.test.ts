@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { AuditTrail } from "../../src/logging/audit.js";
+import { createLogger } from "../../src/logging/logger.js";
+import { SecretScrubber } from "../../src/logging/secret.js";
+import { captureLines } from "../helpers/capture.js";
+
+const KEY = "wp-live-9d8c7b6a5f4e";
+
+function capture(logLevel: Parameters<typeof createLogger>[0]["logLevel"] = "trace", apiKey = KEY) {
+  const lines = captureLines();
+  return { logger: createLogger({ apiKey, logLevel }, lines.stream), ...lines };
+}
+
+describe("createLogger", () => {
+  it("redacts request headers by path", () => {
+    const { logger, lines } = capture();
+    logger.debug(
+      { request: { headers: { "x-api-key": "some-other-secret-value", accept: "json" } } },
+      "req",
+    );
+    expect(lines[0]).toContain('"x-api-key":"[redacted]"');
+    expect(lines[0]).not.toContain("some-other-secret-value");
+  });
+
+  it("scrubs the key from nested objects, messages and error causes", () => {
+    const { logger, lines } = capture();
+    logger.info({ a: { b: { c: { d: `Bearer ${KEY}` } } } }, `message with ${KEY}`);
+    const cause = new Error(`inner ${KEY}`);
+    logger.error({ err: new Error("outer", { cause }) }, "failed");
+    logger.warn({ list: [KEY, { k: KEY }], apiKey: KEY }, "list");
+    const output = lines.join("");
+    expect(output).not.toContain(KEY);
+    expect(output.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('scrubs a key holding " and \\ from the JSON it writes, where they are escaped', () => {
+    const key = 'wp"key\\9f8e7d6c';
+    const { logger, lines } = capture("info", key);
+    logger.info({ echoed: `bad key ${key}` }, "x");
+    expect(lines[0]).toContain('"echoed":"bad key [redacted]"');
+    expect(lines[0]).not.toContain("9f8e7d6c");
+  });
+
+  it("honours the level", () => {
+    const { logger, lines } = capture("warn");
+    logger.info("hidden");
+    logger.warn("shown");
+    expect(lines).toHaveLength(1);
+  });
+});
+
+describe("AuditTrail", () => {
+  it.each(["fatal", "error", "warn", "silent"] as const)(
+    "writes intent and outcome lines even at LOG_LEVEL=%s",
+    (level) => {
+      const { logger, entries } = capture(level);
+      const audit = new AuditTrail(logger);
+      const subject = {
+        tool: "delete_domain",
+        target: "piedpiper.com",
+        dry_run: false,
+        sandbox: false,
+      };
+      audit.intent(subject, "DELETE /domains/piedpiper.com");
+      audit.outcome({
+        ...subject,
+        outcome: "deletion_accepted",
+        reason: null,
+        delete_sent: true,
+        http_status: 202,
+        attempts: 1,
+        request_id: null,
+        duration_ms: 12,
+      });
+      logger.info("an ordinary line");
+      expect(entries().map((entry) => [entry.audit, entry.msg])).toEqual([
+        ["intent", "about to send a DELETE"],
+        ["outcome", "deleting tool call"],
+      ]);
+    },
+  );
+});
+
+describe("SecretScrubber", () => {
+  const scrubber = new SecretScrubber(KEY);
+
+  it.each([
+    ["whole", `x ${KEY} y`],
+    ["twice", `${KEY}${KEY}`],
+    ["with a zero-width space inside", `${KEY.slice(0, 7)}\u200b${KEY.slice(7)}`],
+    ["with a direction mark inside", `${KEY.slice(0, 3)}\u202e${KEY.slice(3)}`],
+    ["with a line break inside", `${KEY.slice(0, 12)}\n${KEY.slice(12)}`],
+    ["with an escaped control character inside", `${KEY.slice(0, 12)}\\u0000${KEY.slice(12)}`],
+  ])("removes the key %s", (_label, text) => {
+    const scrubbed = scrubber.text(text);
+    expect(scrubbed).toContain("[redacted]");
+    expect(scrubbed).not.toContain(KEY.slice(0, 7));
+    expect(scrubbed).not.toContain(KEY.slice(12));
+  });
+
+  it("leaves other text alone, and scrubs every string of a value", () => {
+    expect(scrubber.text("wp-live-0000")).toBe("wp-live-0000");
+    expect(scrubber.value({ a: [KEY, 1, { b: `k=${KEY}` }], c: null })).toEqual({
+      a: ["[redacted]", 1, { b: "k=[redacted]" }],
+      c: null,
+    });
+  });
+
+  it("does nothing without a key", () => {
+    const value = { a: "x" };
+    expect(new SecretScrubber(undefined).value(value)).toBe(value);
+  });
+});
