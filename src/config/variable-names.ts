@@ -28,27 +28,33 @@ export function checkVariableNames(names: Iterable<string>, known: readonly stri
 
 /** Of the known names close to this one, the one with the fewest letters changed. */
 export function closest(name: string, known: readonly string[]): string | undefined {
-  const distance = (candidate: string) => editDistance(squash(name), squash(candidate));
-  return known
-    .filter((candidate) => isCloseTo(name, candidate))
-    .sort((a, b) => distance(a) - distance(b))[0];
+  const squashed = squash(name);
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = closeness(name, squashed, candidate);
+    if (distance !== undefined && (best === undefined || distance < best.distance)) {
+      best = { candidate, distance };
+    }
+  }
+  return best?.candidate;
 }
 
 /**
- * The same name but for case, underscores, a plural, one or two letters (one for a short name)
- * added, dropped, changed or swapped, or one word after WOODPECKER_ added or dropped
- * (WOODPECKER_BASE_URL for WOODPECKER_API_BASE_URL).
+ * How far a name is from a known one when it is close: the same but for case, underscores, a
+ * plural, one or two letters (one for a short name) added, dropped, changed or swapped, or one
+ * word after WOODPECKER_ added or dropped (WOODPECKER_BASE_URL for WOODPECKER_API_BASE_URL).
+ * Undefined when it is not close. Cheap tests first: this runs on every variable at every start.
  */
-function isCloseTo(name: string, known: string): boolean {
-  const [a, b] = [squash(name), squash(known)];
-  if (a === b || singular(a) === singular(b)) return true;
-  if (editDistance(a, b) <= (b.length >= 12 ? 2 : 1)) return true;
+function closeness(name: string, a: string, known: string): number | undefined {
+  const b = squash(known);
+  if (a === b || singular(a) === singular(b)) return 0;
+  const edits = editsWithin(a, b, b.length >= 12 ? 2 : 1);
+  if (edits !== undefined) return edits;
+  if (!a.startsWith("WOODPECKER") || !b.startsWith("WOODPECKER")) return undefined;
   const [nameWords, knownWords] = [words(name), words(known)];
-  return (
-    nameWords[0] === "WOODPECKER" &&
-    knownWords[0] === "WOODPECKER" &&
-    (oneWordMore(nameWords, knownWords) || oneWordMore(knownWords, nameWords))
-  );
+  return oneWordMore(nameWords, knownWords) || oneWordMore(knownWords, nameWords)
+    ? Math.abs(a.length - b.length)
+    : undefined;
 }
 
 function words(name: string): string[] {
@@ -74,22 +80,27 @@ function singular(word: string): string {
   return word.replace(/IES$/, "Y").replace(/S$/, "");
 }
 
-/** Edits (insert, delete, substitute, swap two neighbours) that turn a into b. */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => rows[i]?.[j] ?? Number.POSITIVE_INFINITY;
+/**
+ * The edits (insert, delete, substitute, swap two neighbours) that turn a into b, when there are
+ * at most `limit`; it gives up as soon as a whole row of the table is past the limit.
+ */
+function editsWithin(a: string, b: string, limit: number): number | undefined {
+  if (Math.abs(a.length - b.length) > limit) return undefined;
+  let twoBack: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      const substitute = (previous[j - 1] ?? i) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let best = Math.min((previous[j] ?? i) + 1, (current[j - 1] ?? i) + 1, substitute);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, at(i - 2, j - 2) + 1);
+        best = Math.min(best, (twoBack[j - 2] ?? i) + 1);
       }
-      const row = rows[i];
-      if (row !== undefined) row[j] = best;
+      current.push(best);
     }
+    if (Math.min(...current) > limit) return undefined;
+    [twoBack, previous] = [previous, current];
   }
-  return at(a.length, b.length);
+  const edits = previous[b.length] ?? limit + 1;
+  return edits <= limit ? edits : undefined;
 }

@@ -23,6 +23,13 @@ export class SecretScrubber {
     return this.#pattern === undefined ? text : text.replace(this.#pattern, REDACTED);
   }
 
+  /** Whether the key is in the text, in any of the forms `text` removes. */
+  foundIn(text: string): boolean {
+    if (this.#pattern === undefined) return false;
+    this.#pattern.lastIndex = 0;
+    return this.#pattern.test(text);
+  }
+
   /** A copy of the value with every string scrubbed; the value itself when nothing changed. */
   value<T>(value: T): T {
     if (this.#pattern === undefined) return value;

@@ -62,13 +62,19 @@ function marked(message: string, mode: Mode): string {
 
 /**
  * The MCP result: structuredContent, and a text block (the message, the hint, then the same
- * JSON) for clients that ignore it. The key is scrubbed from every value before either is made.
+ * JSON) for clients that ignore it. The key is scrubbed from every value before either is made;
+ * the JSON holds every value, so when the key is not in it there is nothing to scrub.
  */
 export function toCallToolResult(body: ResultBody, scrubber: SecretScrubber): CallToolResult {
-  const safe = scrubber.value(body);
+  let json = JSON.stringify(body);
+  let safe = body;
+  if (scrubber.foundIn(json)) {
+    safe = scrubber.value(body);
+    json = JSON.stringify(safe);
+  }
   const next = safe.error === undefined ? "" : ` Next: ${safe.error.hint}`;
   return {
-    content: [{ type: "text", text: `${safe.message}${next}\n\n${JSON.stringify(safe)}` }],
+    content: [{ type: "text", text: `${safe.message}${next}\n\n${json}` }],
     structuredContent: safe,
     isError: !safe.ok,
   };

@@ -106,6 +106,14 @@ describe("SecretScrubber", () => {
     });
   });
 
+  it("tells whether the key is in a text, in any form it removes, every time it is asked", () => {
+    const escaped = JSON.stringify({ k: `a${KEY}b` });
+    expect(scrubber.foundIn(escaped)).toBe(true);
+    expect(scrubber.foundIn(escaped)).toBe(true);
+    expect(scrubber.foundIn(`${KEY.slice(0, 9)}\u200b${KEY.slice(9)}`)).toBe(true);
+    expect(scrubber.foundIn("nothing here")).toBe(false);
+  });
+
   it("does nothing without a key", () => {
     const value = { a: "x" };
     expect(new SecretScrubber(undefined).value(value)).toBe(value);
