@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { TOOL_NAMES } from "../../src/tools/names.js";
 import { toolNames, withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
-const PLACEHOLDER = "/absolute/path/to/woodpecker-mcp";
+const PLACEHOLDER = "/absolute/path/to/woodpecker-mcp-destructive";
 
 const ServerEntry = z.object({
   command: z.string(),
@@ -47,7 +47,7 @@ describe("configuration snippets", () => {
     const entries = codeBlocks("json")
       .filter((block) => block.includes('"mcpServers"'))
       .flatMap((block) => Object.values(McpJson.parse(JSON.parse(block)).mcpServers));
-    expect(entries.length).toBe(4);
+    expect(entries.length).toBe(2);
     for (const entry of entries) {
       expect(await listToolsAsWritten(entry)).toEqual(TOOL_NAMES);
     }
@@ -69,16 +69,19 @@ describe("configuration snippets", () => {
     }
   });
 
-  it("the SDK program in the README runs as written", () => {
+  it("the SDK program in the README runs as written: it asks, and deletes once the name is typed", () => {
     const [program] = codeBlocks("js");
     const file = `${ROOT}/dist/readme-snippet-${process.pid}.mjs`;
     writeFileSync(file, (program ?? "").replace(PLACEHOLDER, ROOT));
+    const run = (typed: string) =>
+      spawnSync(process.execPath, [file], { encoding: "utf8", input: `${typed}\n` });
     try {
-      const output = execFileSync(process.execPath, [file], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-      expect(output).toBe("deleted\n");
+      const agreed = run("hooli.com");
+      expect(agreed.stderr).toBe(
+        "Delete hooli.com and its 2 mailboxes (gavin@hooli.com, denpok@hooli.com)? Type the domain to confirm: ",
+      );
+      expect(agreed.stdout).toBe("deletion_accepted\n");
+      expect(run("no").stdout).toBe("confirmation_required\n");
     } finally {
       rmSync(file, { force: true });
     }

@@ -21,6 +21,7 @@ describe("the npm package", () => {
       files: { path: string }[];
     }[];
     expect(packed?.files.map((file) => file.path).sort()).toEqual([
+      "LICENSE",
       "README.md",
       "dist/index.js",
       "dist/server.cjs",
