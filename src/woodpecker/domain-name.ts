@@ -10,8 +10,8 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const FORBIDDEN = /[\s/\\?#%@:;,"'<>[\]{}|^`*+=&$!~()\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /**
- * Normalizes a domain name as DESIGN.md specifies: trim, drop one trailing dot, lowercase,
- * internationalized labels to punycode; then requires a plain multi-label hostname.
+ * Normalizes a domain name: trim, drop one trailing dot, lowercase, internationalized labels to
+ * punycode; then requires a plain multi-label hostname, so that nothing can change the request path.
  */
 export function normalizeDomainName(raw: string): DomainNameCheck {
   if (raw.length > MAX_RAW_LENGTH) {

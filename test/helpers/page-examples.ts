@@ -1,4 +1,5 @@
-// The example bodies printed on the two API pages in ../shared/seeds, verbatim.
+// The example bodies printed verbatim on the two Woodpecker API reference pages this server
+// implements: "Delete a Microsoft Graph credential" and "Delete domain" (REST API v2).
 
 export const CREDENTIAL_PAGE = {
   401: {
