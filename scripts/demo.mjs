@@ -34,7 +34,8 @@ async function call(client, name, args, { detail = true } = {}) {
     ? `${error.kind}${error.reason ? `, reason ${error.reason}` : ""}`
     : result.status;
   const http = result.http_status ? ` (HTTP ${result.http_status})` : "";
-  write(`   server → ${result.ok ? "ok" : "isError"}: ${outcome}${http}`);
+  const answer = result.ok ? (outcome === "ok" ? "ok" : `ok: ${outcome}`) : `isError: ${outcome}`;
+  write(`   server → ${answer}${http}`);
   if (detail) {
     write(`   message: ${result.message}`);
     if (error) write(`   hint:    ${error.hint}`);

@@ -46,9 +46,9 @@ function answerOfError(error: unknown): HumanAnswer {
     if (error.code === ErrorCode.RequestTimeout) return "no_answer";
     // The SDK checks the answer against the requested schema and the result shape.
     if (error.code === ErrorCode.InvalidParams) return "malformed";
-    return "not_shown";
+    return "client_error";
   }
   if (error instanceof Error && error.name === "ZodError") return "malformed";
   if (error instanceof Error && error.name === "AbortError") return "no_answer";
-  return "not_shown";
+  return "client_error";
 }

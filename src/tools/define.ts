@@ -8,7 +8,14 @@ import type { SingleFlight } from "./single-flight.js";
 
 /** How the person answered the confirmation prompt, already checked against the target. */
 export type HumanAnswer =
-  "confirmed" | "declined" | "dismissed" | "wrong_value" | "malformed" | "no_answer" | "not_shown";
+  | "confirmed"
+  | "declined"
+  | "dismissed"
+  | "wrong_value"
+  | "malformed"
+  | "no_answer"
+  /** The client answered with an error: it may never have shown the prompt. */
+  | "client_error";
 
 export interface HumanQuestion {
   message: string;

@@ -170,7 +170,8 @@ function notConfirmed(
     wrong_value: `the name typed in the confirmation prompt was not ${domain}`,
     malformed: "the client's answer to the confirmation prompt was malformed",
     no_answer: `the confirmation prompt got no answer within ${duration(timeoutMs)}`,
-    not_shown: "the client could not show the confirmation prompt",
+    client_error:
+      "the client answered the confirmation prompt with an error, not with the person's answer",
   }[answer];
   const hint =
     answer === "declined" || answer === "dismissed" || answer === "wrong_value"

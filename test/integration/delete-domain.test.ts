@@ -483,6 +483,20 @@ describe("delete_domain: a client that can show a form asks the person on the fi
     },
   );
 
+  it("a client that answers the prompt with an error → cancelled_by_user, saying so", async () => {
+    const h = await start({
+      capabilities: { elicitation: {} },
+      onElicit: () => {
+        throw new Error("the dialog crashed");
+      },
+    });
+    const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result.error?.kind).toBe("cancelled_by_user");
+    expect(result.message).toMatch(/the client answered the confirmation prompt with an error/);
+    expect(result.error?.hint).toMatch(/WOODPECKER_ELICITATION=off/);
+    expect(h.woodpecker.sent("DELETE")).toEqual([]);
+  });
+
   it("no answer within WOODPECKER_ELICITATION_TIMEOUT_MS → cancelled_by_user, saying so", async () => {
     const h = await start({
       capabilities: { elicitation: {} },
