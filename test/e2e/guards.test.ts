@@ -1,37 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CREDENTIAL_PAGE } from "../helpers/page-examples.js";
-import { BUILT_SERVER, type SpawnedServer, spawnRaw, spawnServer } from "../helpers/spawn.js";
-import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { BUILT_SERVER, spawnRaw, useWoodpecker } from "../helpers/spawn.js";
+import { jsonFault, TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
 // Each test here tries to get past one of the server's guards through the real bin, and fails.
 
-let woodpecker: StandIn;
-const servers: SpawnedServer[] = [];
-
-beforeEach(async () => {
-  woodpecker = await startStandIn();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await woodpecker.close();
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    WOODPECKER_API_KEY: TEST_KEY,
-    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
-    WOODPECKER_MAX_RETRIES: "0",
-    ...extra,
-  };
-}
-
-async function start(extra: Record<string, string> = {}): Promise<SpawnedServer> {
-  const server = await spawnServer({ env: env(extra) });
-  servers.push(server);
-  return server;
-}
+const e2e = useWoodpecker();
+const env = e2e.env;
+const start = (extra: Record<string, string> = {}) => e2e.spawn({ env: env(extra) });
 
 const audit = (entries: Record<string, unknown>[]) =>
   entries.filter((entry) => entry.audit !== undefined);
@@ -56,7 +34,7 @@ describe("a typo in a setting never deletes for real", () => {
       expect(run.stderr).toBe(
         `woodpecker-mcp-destructive: ${name}: unknown variable; did you mean ${meant}?\n`,
       );
-      expect(woodpecker.requests).toEqual([]);
+      expect(e2e.woodpecker.requests).toEqual([]);
     },
   );
 });
@@ -69,13 +47,13 @@ describe("the confirmation cannot be skipped", () => {
       confirm: "piedpiper.com",
     });
     expect(result.error?.kind).toBe("confirmation_required");
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
   it("a cascade that changed after the preview is not deleted on the old confirmation", async () => {
     const server = await start();
     await server.call("delete_domain", { domain_name: "piedpiper.com" });
-    woodpecker.simulation.findDomain("piedpiper.com")?.mailboxes.push({
+    e2e.woodpecker.simulation.findDomain("piedpiper.com")?.mailboxes.push({
       first_name: "Jared",
       last_name: "Dunn",
       email: "jared@piedpiper.com",
@@ -90,7 +68,7 @@ describe("the confirmation cannot be skipped", () => {
       kind: "confirmation_required",
       reason: "cascade_changed",
     });
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
   it("a client declaring elicitation as true gets no prompt, but the two-step guard", async () => {
@@ -105,7 +83,7 @@ describe("the confirmation cannot be skipped", () => {
       "confirmation_required",
     );
     expect(raw.output.stderr).toMatch(/declared elicitation as something other than an object/);
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
     raw.child.stdin.end();
     expect(await raw.exited).toBe(0);
   });
@@ -118,7 +96,7 @@ describe("the confirmation cannot be skipped", () => {
       confirm: "piedpiper.com",
     });
     expect(result.error?.kind).toBe("protected");
-    expect(woodpecker.requests).toEqual([]);
+    expect(e2e.woodpecker.requests).toEqual([]);
   });
 });
 
@@ -126,9 +104,9 @@ describe("the audit trail cannot be lost", () => {
   async function deleteInFlight(extra: Record<string, string> = {}, delete_ms = 800) {
     const raw = spawnRaw(env(extra));
     raw.initialize();
-    woodpecker.faults.push({ type: "delay", ms: delete_ms, method: "DELETE" });
+    e2e.woodpecker.faults.push({ type: "delay", ms: delete_ms, method: "DELETE" });
     raw.callTool(1, "delete_microsoft_credential", { credential_id: 22334466 });
-    await waitFor(() => woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
+    await waitFor(() => e2e.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
     return raw;
   }
 
@@ -165,9 +143,9 @@ describe("the audit trail cannot be lost", () => {
     async () => {
       const raw = spawnRaw(env());
       raw.initialize();
-      woodpecker.faults.push({ type: "hang", method: "DELETE" });
+      e2e.woodpecker.faults.push({ type: "hang", method: "DELETE" });
       raw.callTool(1, "delete_microsoft_credential", { credential_id: 22334466 });
-      await waitFor(() => woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
+      await waitFor(() => e2e.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
       const started = Date.now();
       raw.child.kill("SIGTERM");
       expect(await raw.exited).toBe(0);
@@ -195,11 +173,11 @@ describe("the audit trail cannot be lost", () => {
   });
 
   it("a client that closes stdout (EPIPE) does not crash the server: the other DELETE in flight is audited", async () => {
-    woodpecker.account.credentials.push({ ...OTHER_CREDENTIAL });
+    e2e.woodpecker.account.credentials.push({ ...OTHER_CREDENTIAL });
     const raw = spawnRaw(env());
     raw.initialize();
     await waitFor(() => raw.messages().some((message) => message.id === 0), { what: "initialize" });
-    woodpecker.faults.push(
+    e2e.woodpecker.faults.push(
       { type: "delay", ms: 200, method: "DELETE", path: "/22334466" },
       { type: "delay", ms: 1_200, method: "DELETE", path: `/${OTHER_CREDENTIAL.credential_id}` },
     );
@@ -207,7 +185,7 @@ describe("the audit trail cannot be lost", () => {
     raw.callTool(2, "delete_microsoft_credential", {
       credential_id: OTHER_CREDENTIAL.credential_id,
     });
-    await waitFor(() => woodpecker.sent("DELETE").length === 2, { what: "both DELETEs" });
+    await waitFor(() => e2e.woodpecker.sent("DELETE").length === 2, { what: "both DELETEs" });
     raw.child.stdout.destroy();
     expect(await raw.exited).toBe(0);
     const outcomes = audit(raw.logEntries()).filter((entry) => entry.audit === "outcome");
@@ -250,7 +228,7 @@ describe("the key never leaves", () => {
   ])("echoed %s by the API", async (_label, echo) => {
     for (const key of [TEST_KEY, SPECIAL_KEY]) {
       const server = await start({ WOODPECKER_API_KEY: key, LOG_LEVEL: "debug" });
-      woodpecker.faults.push(jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: echo(key) }));
+      e2e.woodpecker.faults.push(jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: echo(key) }));
       const { raw } = await server.call("list_microsoft_credentials");
       const everything = [
         JSON.stringify(raw),

@@ -1,24 +1,16 @@
 import type { ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { type SpawnedServer, type SpawnOptions, spawnServer } from "../helpers/spawn.js";
-import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { type SpawnedServer, type SpawnOptions, useWoodpecker } from "../helpers/spawn.js";
+import { jsonFault } from "../helpers/stand-in.js";
 
 // Issue 8's rules through the built bin, for both kinds of client: one that can show a form
 // (the person types the name) and one that cannot (the two-step guard).
 
-let woodpecker: StandIn;
-let server: SpawnedServer | undefined;
+const e2e = useWoodpecker();
 let prompts: string[];
-
-beforeEach(async () => {
-  woodpecker = await startStandIn();
+beforeEach(() => {
   prompts = [];
-});
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await woodpecker.close();
 });
 
 const CLIENTS = {
@@ -33,17 +25,8 @@ const CLIENTS = {
   "a client that does not": {},
 } satisfies Record<string, Omit<SpawnOptions, "env">>;
 
-async function start(client: Omit<SpawnOptions, "env">, env: Record<string, string> = {}) {
-  server = await spawnServer({
-    ...client,
-    env: {
-      WOODPECKER_API_KEY: TEST_KEY,
-      WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
-      WOODPECKER_MAX_RETRIES: "0",
-      ...env,
-    },
-  });
-  return server;
+function start(client: Omit<SpawnOptions, "env">, env: Record<string, string> = {}) {
+  return e2e.spawn({ ...client, env: e2e.env(env) });
 }
 
 /** What a well-behaved agent does: call, and if asked to, confirm what it was shown. */
@@ -61,7 +44,7 @@ describe.each(Object.entries(CLIENTS))("with %s", (_label, client) => {
     expect(result.message).toContain(
       "piedpiper.com and its 3 mailboxes: richard@piedpiper.com, gilfoyle@piedpiper.com, dinesh@piedpiper.com",
     );
-    expect(woodpecker.sent("DELETE")).toEqual(["DELETE /domains/piedpiper.com"]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual(["DELETE /domains/piedpiper.com"]);
     expect(prompts.length).toBe("capabilities" in client ? 1 : 0);
   });
 
@@ -71,11 +54,11 @@ describe.each(Object.entries(CLIENTS))("with %s", (_label, client) => {
     ["unreadable", "hooli.com", jsonFault(500, DOMAIN_PAGE[500], {}, { method: "GET" }), undefined],
   ])("a domain that is %s: no DELETE, and nobody asked", async (_state, domain, fault, reason) => {
     const s = await start(client);
-    if (fault !== undefined) woodpecker.faults.push(fault);
+    if (fault !== undefined) e2e.woodpecker.faults.push(fault);
     const result = await deleteAsAnAgent(s, domain);
     expect(result.ok).toBe(false);
     expect(result.error?.reason).toBe(reason);
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
     expect(prompts).toEqual([]);
   });
 
@@ -84,10 +67,10 @@ describe.each(Object.entries(CLIENTS))("with %s", (_label, client) => {
     // The two-step guard needs a preview first; with a form, each call asks the person.
     const showsForms = "capabilities" in client;
     if (!showsForms) await s.call("delete_domain", { domain_name: "hooli.com" });
-    woodpecker.faults.push({ type: "delay", ms: 300, method: "DELETE" });
+    e2e.woodpecker.faults.push({ type: "delay", ms: 300, method: "DELETE" });
     const confirmed = { domain_name: "hooli.com", confirm: "hooli.com" };
     await Promise.all([s.call("delete_domain", confirmed), s.call("delete_domain", confirmed)]);
-    expect(woodpecker.sent("DELETE")).toHaveLength(1);
+    expect(e2e.woodpecker.sent("DELETE")).toHaveLength(1);
   });
 
   it("rehearses the whole flow in a dry run, and sends no DELETE", async () => {
@@ -99,7 +82,7 @@ describe.each(Object.entries(CLIENTS))("with %s", (_label, client) => {
       preview: { mailboxes_count: 3 },
     });
     expect(result.message).toMatch(/^Dry run: /);
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
   it("never passes on an owner's address or phone", async () => {
@@ -135,7 +118,7 @@ describe.each(Object.entries(CLIENTS))("with %s", (_label, client) => {
       arguments: { domain_name: "hooli.com", confirm: "hooli.com" },
     });
     expect(refused.isError).toBe(true);
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 });
 
@@ -143,7 +126,7 @@ describe("with a client that does not show forms", () => {
   it("a cascade changed between the preview and the confirm is shown again, not deleted", async () => {
     const s = await start(CLIENTS["a client that does not"]);
     await s.call("delete_domain", { domain_name: "hooli.com" });
-    woodpecker.simulation.findDomain("hooli.com")?.mailboxes.pop();
+    e2e.woodpecker.simulation.findDomain("hooli.com")?.mailboxes.pop();
     const { result } = await s.call("delete_domain", {
       domain_name: "hooli.com",
       confirm: "hooli.com",
@@ -152,6 +135,6 @@ describe("with a client that does not show forms", () => {
       error: { kind: "confirmation_required", reason: "cascade_changed" },
       cascade_change: { mailboxes_added: [], mailboxes_removed: ["denpok@hooli.com"] },
     });
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 });

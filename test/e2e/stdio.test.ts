@@ -11,48 +11,29 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
 import { ERROR_KINDS, type ErrorKind } from "../../src/tools/tool-failure.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { BUILT_SERVER, type SpawnedServer, spawnRaw, spawnServer } from "../helpers/spawn.js";
 import {
-  type Fault,
-  jsonFault,
-  type StandIn,
-  startStandIn,
-  TEST_KEY,
-} from "../helpers/stand-in.js";
+  BUILT_SERVER,
+  type SpawnedServer,
+  type SpawnOptions,
+  spawnRaw,
+  useWoodpecker,
+} from "../helpers/spawn.js";
+import { type Fault, jsonFault, TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
-let woodpecker: StandIn;
-const servers: SpawnedServer[] = [];
-
-beforeEach(async () => {
-  woodpecker = await startStandIn();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await woodpecker.close();
-});
-
-function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    WOODPECKER_API_KEY: TEST_KEY,
-    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
-    WOODPECKER_MAX_RETRIES: "0",
+const e2e = useWoodpecker();
+const start = (options: SpawnOptions) => e2e.spawn(options);
+const baseEnv = (extra: Record<string, string> = {}) =>
+  e2e.env({
     WOODPECKER_TIMEOUT_MS: "500",
     WOODPECKER_PROTECTED_DOMAINS: "hooli.com",
     LOG_LEVEL: "debug",
     ...extra,
-  };
-}
-
-async function start(options: Parameters<typeof spawnServer>[0]): Promise<SpawnedServer> {
-  const server = await spawnServer(options);
-  servers.push(server);
-  return server;
-}
+  });
 
 describe("the built server over stdio", () => {
   it("lists the five tools with their metadata, its version and instructions", async () => {
@@ -121,11 +102,11 @@ describe("the built server over stdio", () => {
       },
       { type: "respond", status: 200, body: "" },
     ];
-    woodpecker.faults.push(...faults.map((fault) => ({ ...fault, method: "DELETE" })));
+    e2e.woodpecker.faults.push(...faults.map((fault) => ({ ...fault, method: "DELETE" })));
     for (const _fault of faults)
       await record(plain, "delete_microsoft_credential", { credential_id: 22334466 });
     expect([...seen].sort()).toEqual([...ERROR_KINDS].sort());
-    expect(woodpecker.sent("DELETE")).toHaveLength(faults.length);
+    expect(e2e.woodpecker.sent("DELETE")).toHaveLength(faults.length);
     for (const server of [plain, asking, unconfigured]) {
       expect(server.stderr.join("")).not.toContain(TEST_KEY);
       expect(server.stdoutMessages.join("\n")).not.toContain(TEST_KEY);
@@ -160,7 +141,7 @@ describe("the built server over stdio", () => {
       const { result } = await server.call("delete_domain", { domain_name: "piedpiper.com" });
       expect(result.error?.kind ?? result.status).toBe(outcome);
       expect(prompts[0]).toContain("richard@piedpiper.com (PAID)");
-      expect(woodpecker.sent("DELETE")).toHaveLength(outcome === "deletion_accepted" ? 1 : 0);
+      expect(e2e.woodpecker.sent("DELETE")).toHaveLength(outcome === "deletion_accepted" ? 1 : 0);
     },
   );
 });
@@ -212,7 +193,7 @@ describe("process behaviour", () => {
     raw.send("this is not json");
     raw.send({ not: "json-rpc" });
     raw.send({ jsonrpc: "2.0", id: 2, method: "no/such/method" });
-    woodpecker.faults.push(
+    e2e.woodpecker.faults.push(
       jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: `key ${TEST_KEY} is invalid` }),
     );
     raw.callTool(3, "list_microsoft_credentials", {});

@@ -6,6 +6,7 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach } from "vitest";
 import { parseCli } from "../../src/config/parse-cli.js";
 import { AuditTrail } from "../../src/logging/audit.js";
 import { createLogger } from "../../src/logging/logger.js";
@@ -100,3 +101,20 @@ export async function startHarness(options: HarnessOptions = {}) {
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/**
+ * At the top of a test file: `const start = useHarness();`. Each `start` gives a fresh harness,
+ * closing the one before; the last is closed after each test.
+ */
+export function useHarness(): (options?: HarnessOptions) => Promise<Harness> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    await current?.close();
+    current = await startHarness(options);
+    return current;
+  };
+}

@@ -8,7 +8,9 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, beforeEach } from "vitest";
 import { type Outcome, outcomeOf, type ToolName } from "./results.js";
+import { type StandIn, startStandIn, TEST_KEY } from "./stand-in.js";
 
 export const BUILT_SERVER = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 
@@ -160,3 +162,41 @@ export function spawnRaw(env: Record<string, string>, args: string[] = []) {
 }
 
 export type RawServer = ReturnType<typeof spawnRaw>;
+
+/**
+ * At the top of an end-to-end test file: a fresh Woodpecker stand-in for each test, and the
+ * servers spawned against it, all closed after the test.
+ */
+export function useWoodpecker() {
+  let woodpecker: StandIn | undefined;
+  const servers: SpawnedServer[] = [];
+  beforeEach(async () => {
+    woodpecker = await startStandIn();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    await woodpecker?.close();
+  });
+  const current = (): StandIn => {
+    if (woodpecker === undefined) throw new Error("the stand-in starts before each test");
+    return woodpecker;
+  };
+  return {
+    get woodpecker(): StandIn {
+      return current();
+    },
+    /** The environment of a server pointed at the stand-in: the test key, no retries. */
+    env: (extra: Record<string, string> = {}): Record<string, string> => ({
+      WOODPECKER_API_KEY: TEST_KEY,
+      WOODPECKER_API_BASE_URL: current().baseUrl,
+      WOODPECKER_MAX_RETRIES: "0",
+      ...extra,
+    }),
+    /** Spawns a server (closed after the test) and connects a client to it. */
+    async spawn(options: SpawnOptions = {}): Promise<SpawnedServer> {
+      const server = await spawnServer(options);
+      servers.push(server);
+      return server;
+    },
+  };
+}

@@ -4,6 +4,17 @@ import { WoodpeckerSimulation } from "../../src/sandbox/simulation.js";
 
 export const TEST_KEY = "wp-test-key-5f1c9a7e";
 
+/** How the seeded piedpiper.com reads in a list of domains, in this server's names. */
+export const PIEDPIPER_SUMMARY = {
+  domain_name: "piedpiper.com",
+  mailboxes_count: 3,
+  provider: "MICROSOFT",
+  is_custom_domain: false,
+  is_ready: true,
+  expires: "2027-06-24T10:00:00",
+  created: "2025-06-24T10:00:00",
+};
+
 /**
  * A scripted answer that replaces the simulation's own for one request. `method` and `path`
  * (a substring) pick which request it applies to; without them, the next one.

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE } from "../helpers/page-examples.js";
 import { jsonFault } from "../helpers/stand-in.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = useHarness();
 
 const OLD_TEST_APP = {
   credential_id: 22334466,

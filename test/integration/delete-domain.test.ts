@@ -1,20 +1,11 @@
 import type { ElicitRequest, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SandboxMailbox } from "../../src/sandbox/seed.js";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
+import { type Harness, type HarnessOptions, useHarness } from "../helpers/harness.js";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { jsonFault } from "../helpers/stand-in.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = useHarness();
 
 const PIEDPIPER_EMAILS = [
   "richard@piedpiper.com",
@@ -528,8 +519,6 @@ describe("delete_domain: a client that can show a form asks the person on the fi
       const { result } = await h.call("delete_domain", { domain_name: "bücher.de" });
       expect(result.status).toBe("deletion_accepted");
       expect(form.prompts[0]).toContain("Delete bücher.de (xn--bcher-kva.de) for good?");
-      await h.close();
-      harness = undefined;
     }
   });
 
@@ -597,8 +586,6 @@ describe("delete_domain: what stops it before any request", () => {
       expect(result.error?.hint).toMatch(/WOODPECKER_API_KEY/);
       expect(form.prompts).toEqual([]);
       expect(h.woodpecker.requests).toEqual([]);
-      await h.close();
-      harness = undefined;
     }
   });
 

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "../helpers/harness.js";
 import { waitFor } from "../helpers/wait.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+const start = useHarness();
 
 function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((name) => name === "Timeout").length;
@@ -14,7 +10,7 @@ function activeTimers(): number {
 
 describe("MCP behaviour", () => {
   it("a cancelled tool call aborts the DELETE in flight, is audited, and the server stays healthy", async () => {
-    const h = (harness = await startHarness());
+    const h = await start();
     h.woodpecker.faults.push({ type: "hang", method: "DELETE" });
     const closed = h.woodpecker.nextConnectionClose();
     const controller = new AbortController();
@@ -34,7 +30,7 @@ describe("MCP behaviour", () => {
   });
 
   it("answers 100 concurrent calls, each with its own result", async () => {
-    const h = (harness = await startHarness());
+    const h = await start();
     const ids = Array.from({ length: 100 }, (_, index) => 5_000 + index);
     h.woodpecker.account.credentials.push(
       ...ids.map((id) => ({
@@ -58,7 +54,7 @@ describe("MCP behaviour", () => {
   });
 
   it("leaves no timers and no connections behind: 100 more rounds of calls add none", async () => {
-    const h = (harness = await startHarness());
+    const h = await start();
     const round = async () => {
       await h.call("delete_microsoft_credential", { credential_id: 1 });
       await h.call("delete_microsoft_credential", { credential_id: 22334455 });

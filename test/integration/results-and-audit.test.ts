@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, type HarnessOptions, startHarness, TEST_KEY } from "../helpers/harness.js";
+import { describe, expect, it } from "vitest";
+import { TEST_KEY, useHarness } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { jsonFault } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = useHarness();
 
 describe("the result envelope", () => {
   it("carries the message, the hint and the same JSON in its text block", async () => {

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/tools/index.js";
 import { READ_ONLY_TOOL_NAMES, TOOL_NAMES } from "../../src/tools/names.js";
 import { ERROR_KINDS } from "../../src/tools/tool-failure.js";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
+import { useHarness } from "../helpers/harness.js";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
+const start = useHarness();
 
 const READ = {
   readOnlyHint: true,

@@ -4,7 +4,13 @@ import { ApiError, type ApiErrorReason } from "../../src/woodpecker/api-error.js
 import { type RetryNotice, WoodpeckerClient } from "../../src/woodpecker/client.js";
 import { parseRetryAfter } from "../../src/woodpecker/retry.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { jsonFault, type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import {
+  jsonFault,
+  PIEDPIPER_SUMMARY,
+  type StandIn,
+  startStandIn,
+  TEST_KEY,
+} from "../helpers/stand-in.js";
 
 let simulation: StandIn;
 
@@ -80,15 +86,7 @@ describe("reads", () => {
     expect(simulation.sent()).toEqual(["GET /domains"]);
     expect(simulation.requests[0]?.headers["x-api-key"]).toBe(TEST_KEY);
     expect(reply.status).toBe(200);
-    expect(reply.data[0]).toEqual({
-      domain_name: "piedpiper.com",
-      mailboxes_count: 3,
-      provider: "MICROSOFT",
-      is_custom_domain: false,
-      is_ready: true,
-      expires: "2027-06-24T10:00:00",
-      created: "2025-06-24T10:00:00",
-    });
+    expect(reply.data[0]).toEqual(PIEDPIPER_SUMMARY);
   });
 
   it("reads one domain without its owner block or forwarding settings", async () => {
