@@ -7,7 +7,7 @@ import type { StdioTransport } from "../mcp/stdio-transport.js";
 import type { Backend } from "./backend.js";
 
 /** How long calls in flight may take to finish, and be audited, once the server must stop. */
-export const DRAIN_MS = 5_000;
+const DRAIN_MS = 5_000;
 
 interface Running {
   server: McpServer;

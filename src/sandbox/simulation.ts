@@ -16,7 +16,7 @@ const CREDENTIALS = /^\/rest\/v2\/mailboxes\/microsoft\/credentials$/;
 const CREDENTIAL = /^\/rest\/v2\/mailboxes\/microsoft\/credentials\/([^/]+)$/;
 
 /** How long an accepted domain deletion takes before the domain reads as gone. */
-export const DEFAULT_DELETION_MS = 3_000;
+const DEFAULT_DELETION_MS = 3_000;
 
 /**
  * Sees every request before the simulation does. Returning true takes the request over; `answer`

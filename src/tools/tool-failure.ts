@@ -19,7 +19,7 @@ export const COMMON_ERROR_KINDS = [
 ] as const;
 
 /** The kinds only delete_domain's guard answers. */
-export const GUARD_ERROR_KINDS = [
+const GUARD_ERROR_KINDS = [
   "confirmation_required",
   "confirmation_mismatch",
   "protected",
@@ -30,7 +30,7 @@ export const ERROR_KINDS = [...COMMON_ERROR_KINDS, ...GUARD_ERROR_KINDS] as cons
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** What a failure means, whichever step found it; absent when Woodpecker's answer is unknown. */
-export const ERROR_REASONS = [
+const ERROR_REASONS = [
   "domain_not_found",
   "domain_not_ready",
   "domain_deletion_in_progress",
