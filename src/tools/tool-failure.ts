@@ -30,15 +30,13 @@ export const ERROR_KINDS = [...COMMON_ERROR_KINDS, ...GUARD_ERROR_KINDS] as cons
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** What a failure means, whichever step found it; absent when Woodpecker's answer is unknown. */
-const ERROR_REASONS = [
-  "domain_not_found",
-  "domain_not_ready",
-  "domain_deletion_in_progress",
-  "credential_not_found",
-  "credential_in_use",
-  "cascade_changed",
-] as const;
-export type ErrorReason = (typeof ERROR_REASONS)[number];
+export type ErrorReason =
+  | "domain_not_found"
+  | "domain_not_ready"
+  | "domain_deletion_in_progress"
+  | "credential_not_found"
+  | "credential_in_use"
+  | "cascade_changed";
 
 /** The `error` fields besides kind and hint: Woodpecker's, as it sent them, and this server's. */
 export interface ErrorDetails extends Omit<ParsedErrorBody, "recognized"> {
