@@ -1,3 +1,5 @@
+import type { AuditOutcome } from "../logging/audit.js";
+
 /** One tool call while it runs: what the audit trail needs if the process must stop mid-call. */
 export interface CallRecord {
   tool: string;
@@ -5,6 +7,29 @@ export interface CallRecord {
   target: string | number | null;
   deleteSent: boolean;
   startedAt: number;
+}
+
+/** What the call ended in, as the audit line reports it. */
+export type CallEnd = Pick<
+  AuditOutcome,
+  "outcome" | "reason" | "http_status" | "attempts" | "request_id"
+>;
+
+/** The audit line of a call of a deleting tool, finished or cut off. */
+export function auditOutcome(
+  record: CallRecord,
+  mode: { dryRun: boolean; sandbox: boolean },
+  end: CallEnd,
+): AuditOutcome {
+  return {
+    tool: record.tool,
+    target: record.target,
+    dry_run: mode.dryRun,
+    sandbox: mode.sandbox,
+    ...end,
+    delete_sent: record.deleteSent,
+    duration_ms: Math.round(performance.now() - record.startedAt),
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import type { PreviewLedger } from "../tools/preview-ledger.js";
 import type { SingleFlight } from "../tools/single-flight.js";
 import { ToolFailure } from "../tools/tool-failure.js";
 import type { Reply, RetryNotice, WoodpeckerClient } from "../woodpecker/client.js";
-import type { CallRecord, CallsInFlight } from "./calls-in-flight.js";
+import { auditOutcome, type CallRecord, type CallsInFlight } from "./calls-in-flight.js";
 import { askThroughElicitation, canShowForm } from "./elicitation.js";
 import {
   failureBody,
@@ -78,23 +78,19 @@ interface Invocation {
 }
 
 async function call(invocation: Invocation, args: unknown): Promise<CallToolResult> {
-  const { tool, deps, record } = invocation;
+  const { deps, record } = invocation;
   const mode: Mode = { dryRun: deps.config.dryRun, sandbox: deps.config.sandbox };
   const body = await resultOf(invocation, args, mode);
   if (record.destructive) {
-    deps.audit.outcome({
-      tool: tool.name,
-      target: record.target,
-      dry_run: mode.dryRun,
-      sandbox: mode.sandbox,
-      outcome: body.error?.kind ?? body.status,
-      reason: body.error?.reason ?? null,
-      delete_sent: record.deleteSent,
-      http_status: body.http_status ?? null,
-      attempts: body.attempts ?? 0,
-      request_id: body.error?.request_id ?? null,
-      duration_ms: Math.round(performance.now() - record.startedAt),
-    });
+    deps.audit.outcome(
+      auditOutcome(record, mode, {
+        outcome: body.error?.kind ?? body.status,
+        reason: body.error?.reason ?? null,
+        http_status: body.http_status ?? null,
+        attempts: body.attempts ?? 0,
+        request_id: body.error?.request_id ?? null,
+      }),
+    );
   }
   return toCallToolResult(body, deps.scrubber);
 }

@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Config } from "../config/parse-cli.js";
 import type { AuditTrail } from "../logging/audit.js";
 import type { Logger } from "../logging/logger.js";
-import type { CallRecord, CallsInFlight } from "../mcp/calls-in-flight.js";
+import { auditOutcome, type CallRecord, type CallsInFlight } from "../mcp/calls-in-flight.js";
 import type { StdioTransport } from "../mcp/stdio-transport.js";
 import type { Backend } from "./backend.js";
 
@@ -69,19 +69,15 @@ export function installShutdown(running: Running): void {
 function auditInterrupted({ audit, config, logger }: Running, records: CallRecord[]): void {
   for (const record of records) {
     if (!record.destructive) continue;
-    audit.outcome({
-      tool: record.tool,
-      target: record.target,
-      dry_run: config.dryRun,
-      sandbox: config.sandbox,
-      outcome: "interrupted",
-      reason: null,
-      delete_sent: record.deleteSent,
-      http_status: null,
-      attempts: 0,
-      request_id: null,
-      duration_ms: Math.round(performance.now() - record.startedAt),
-    });
+    audit.outcome(
+      auditOutcome(record, config, {
+        outcome: "interrupted",
+        reason: null,
+        http_status: null,
+        attempts: 0,
+        request_id: null,
+      }),
+    );
   }
   if (records.length > 0) {
     logger.warn({ calls: records.length }, "calls still in flight at exit were abandoned");
