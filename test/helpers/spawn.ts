@@ -9,6 +9,7 @@ import {
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach } from "vitest";
+import { jsonLines } from "./capture.js";
 import { type Outcome, outcomeOf, type ToolName } from "./results.js";
 import { type StandIn, startStandIn, TEST_KEY } from "./stand-in.js";
 
@@ -68,12 +69,7 @@ export async function spawnServer(options: SpawnOptions = {}) {
       return { ...outcomeOf(name, raw), raw };
     },
     /** stderr so far, as parsed JSON lines (pino). */
-    logEntries: (): Record<string, unknown>[] =>
-      stderr
-        .join("")
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line)),
+    logEntries: () => jsonLines(stderr.join("")),
     close: () => client.close(),
   };
 }
@@ -153,11 +149,7 @@ export function spawnRaw(env: Record<string, string>, args: string[] = []) {
         .filter((line) => line !== "")
         .map((line) => JSON.parse(line)),
     /** Every log line written to stderr so far. */
-    logEntries: (): Record<string, unknown>[] =>
-      output.stderr
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line)),
+    logEntries: () => jsonLines(output.stderr),
   };
 }
 
