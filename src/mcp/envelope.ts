@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { SecretScrubber } from "../logging/secret.js";
 import type { Target } from "../tools/define.js";
-import type { ToolFailure } from "../tools/tool-failure.js";
+import type { ToolFailure } from "../results/failure.js";
 
 export interface Mode {
   dryRun: boolean;

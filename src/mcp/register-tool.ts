@@ -13,7 +13,7 @@ import type { SecretScrubber } from "../logging/secret.js";
 import type { AnyToolDefinition, Target, ToolContext } from "../tools/define.js";
 import type { PreviewLedger } from "../tools/preview-ledger.js";
 import type { SingleFlight } from "../tools/single-flight.js";
-import { ToolFailure } from "../tools/tool-failure.js";
+import { ToolFailure } from "../results/failure.js";
 import type { Reply, RetryNotice, WoodpeckerClient } from "../woodpecker/client.js";
 import { auditOutcome, type CallRecord, type CallsInFlight } from "./calls-in-flight.js";
 import { askThroughElicitation, canShowForm } from "./elicitation.js";

@@ -6,7 +6,7 @@ import {
   type ErrorReason,
   type FailureFields,
   ToolFailure,
-} from "./tool-failure.js";
+} from "../results/failure.js";
 import { capitalize } from "./wording.js";
 
 export type HttpFailure = Extract<ApiErrorReason, { type: "http" }>;

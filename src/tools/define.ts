@@ -3,7 +3,7 @@ import type { Config } from "../config/parse-cli.js";
 import type { CallOptions, Reply, WoodpeckerClient } from "../woodpecker/client.js";
 import type { ToolName } from "./names.js";
 import type { PreviewLedger } from "./preview-ledger.js";
-import type { ToolSuccess } from "./result-schema.js";
+import type { ToolSuccess } from "../results/schema.js";
 import type { SingleFlight } from "./single-flight.js";
 
 /** How the person answered the confirmation prompt, already checked against the target. */

@@ -13,8 +13,8 @@ import {
   PreviewSchema,
   resultSchema,
   type ToolSuccess,
-} from "./result-schema.js";
-import { ERROR_KINDS, ToolFailure } from "./tool-failure.js";
+} from "../results/schema.js";
+import { ERROR_KINDS, ToolFailure } from "../results/failure.js";
 import { describeCascade, displayDomain, duration, listSome } from "./wording.js";
 
 const PROMPT_MAILBOX_LIMIT = 10;

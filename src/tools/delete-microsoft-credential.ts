@@ -8,8 +8,8 @@ import {
   CredentialSummarySchema,
   resultSchema,
   type ToolSuccess,
-} from "./result-schema.js";
-import { COMMON_ERROR_KINDS, ToolFailure } from "./tool-failure.js";
+} from "../results/schema.js";
+import { COMMON_ERROR_KINDS, ToolFailure } from "../results/failure.js";
 import { capitalize } from "./wording.js";
 
 const CREDENTIAL_IN_USE = "MICROSOFT_GRAPH_CREDENTIAL_IN_USE";

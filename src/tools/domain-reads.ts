@@ -3,7 +3,7 @@ import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import type { DomainDetails, Mailbox } from "../woodpecker/responses.js";
 import { apiFailure, type HttpFailure, type Meaning } from "./api-failure.js";
 import { displayDomain } from "./wording.js";
-import { PREVIEW_MAILBOX_LIMIT, type Preview } from "./result-schema.js";
+import { PREVIEW_MAILBOX_LIMIT, type Preview } from "../results/schema.js";
 
 export interface DomainRead {
   details: DomainDetails;

@@ -3,8 +3,8 @@ import { defineTool, READS } from "./define.js";
 import { readDomain } from "./domain-reads.js";
 import { DomainNameInput } from "./inputs.js";
 import { requireClient } from "./require-client.js";
-import { COMMON_ERROR_KINDS } from "./tool-failure.js";
-import { PREVIEW_MAILBOX_LIMIT, resultSchema, type ToolSuccess } from "./result-schema.js";
+import { COMMON_ERROR_KINDS } from "../results/failure.js";
+import { PREVIEW_MAILBOX_LIMIT, resultSchema, type ToolSuccess } from "../results/schema.js";
 import { countOf, displayDomain, listSome } from "./wording.js";
 
 const DomainSchema = z.object({

@@ -1,5 +1,5 @@
 import { defineListTool } from "./list-tool.js";
-import { CredentialSummarySchema } from "./result-schema.js";
+import { CredentialSummarySchema } from "../results/schema.js";
 
 export const listMicrosoftCredentials = defineListTool({
   name: "list_microsoft_credentials",

@@ -4,8 +4,8 @@ import { explainFailures } from "./api-failure.js";
 import { defineTool, READS } from "./define.js";
 import type { ToolName } from "./names.js";
 import { requireClient } from "./require-client.js";
-import { resultSchema, type ToolSuccess } from "./result-schema.js";
-import { COMMON_ERROR_KINDS } from "./tool-failure.js";
+import { resultSchema, type ToolSuccess } from "../results/schema.js";
+import { COMMON_ERROR_KINDS } from "../results/failure.js";
 import { countOf, listSome } from "./wording.js";
 
 const NAMED_IN_MESSAGE = 20;

@@ -1,6 +1,6 @@
 import type { WoodpeckerClient } from "../woodpecker/client.js";
 import type { ToolContext } from "./define.js";
-import { ToolFailure } from "./tool-failure.js";
+import { ToolFailure } from "../results/failure.js";
 
 /** The Woodpecker client, or not_configured before anything is read, asked or sent. */
 export function requireClient(context: ToolContext): WoodpeckerClient {

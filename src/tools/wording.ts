@@ -1,5 +1,5 @@
 import { domainToUnicode } from "node:url";
-import type { Preview } from "./result-schema.js";
+import type { Preview } from "../results/schema.js";
 
 // How targets and cascades are named in messages and prompts.
 

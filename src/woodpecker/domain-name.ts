@@ -51,6 +51,30 @@ export function normalizeDomainName(raw: string): DomainNameCheck {
   return { ok: true, name: ascii };
 }
 
+/**
+ * Whether a name from Woodpecker is a plain hostname, as delete_domain's argument must be once
+ * normalized: only such a name may appear in this server's own sentences.
+ */
+export function isPlainHostname(name: string): boolean {
+  if (name.length > MAX_NAME_LENGTH) return false;
+  const labels = name.toLowerCase().split(".");
+  return (
+    labels.length >= 2 &&
+    labels.every((label) => LABEL.test(label)) &&
+    !/^\d+$/.test(labels.at(-1) ?? "")
+  );
+}
+
+const EMAIL_LOCAL_PART = /^[A-Za-z0-9._%+-]{1,64}$/;
+
+/** Whether a mailbox email from Woodpecker is plainly `local@hostname`, with nothing else in it. */
+export function isPlainEmail(email: string): boolean {
+  const at = email.lastIndexOf("@");
+  return (
+    at > 0 && EMAIL_LOCAL_PART.test(email.slice(0, at)) && isPlainHostname(email.slice(at + 1))
+  );
+}
+
 function isPlainAscii(text: string): boolean {
   return /^[\x21-\x7e]+$/.test(text);
 }

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
-import { ERROR_KINDS, type ErrorKind } from "../../src/tools/tool-failure.js";
+import { ERROR_KINDS, type ErrorKind } from "../../src/results/failure.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
 import {
   BUILT_SERVER,

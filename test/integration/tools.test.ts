@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/tools/index.js";
 import { READ_ONLY_TOOL_NAMES, TOOL_NAMES } from "../../src/tools/names.js";
-import { ERROR_KINDS } from "../../src/tools/tool-failure.js";
+import { ERROR_KINDS } from "../../src/results/failure.js";
 import { useHarness } from "../helpers/harness.js";
 
 const start = useHarness();

@@ -1,5 +1,5 @@
 import type { ParsedErrorBody } from "../woodpecker/error-body.js";
-import type { CascadeChange, CredentialSummary, Preview } from "./result-schema.js";
+import type { CascadeChange, CredentialSummary, Preview } from "./schema.js";
 
 /** Kinds every tool can answer: bad arguments, no key, and whatever a Woodpecker call ends in. */
 export const COMMON_ERROR_KINDS = [

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ErrorKind, ErrorReason } from "./tool-failure.js";
+import type { ErrorKind, ErrorReason } from "./failure.js";
 
 /** The most mailboxes a preview lists; `mailboxes_count` still counts them all. */
 export const PREVIEW_MAILBOX_LIMIT = 100;
