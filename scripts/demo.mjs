@@ -1,5 +1,6 @@
 // npm run demo: two scripted agent sessions against the sandbox, printed as a transcript: one
-// client that cannot show a confirmation form (the two-step guard), one that can.
+// client that cannot show a confirmation form (the agent relays the person's yes with the preview
+// token), one that can (the person types the name).
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -29,16 +30,24 @@ async function call(client, name, args, { detail = true } = {}) {
   write(`   agent  → ${name} ${JSON.stringify(args)}`);
   const response = await client.callTool({ name, arguments: args });
   const result = response.structuredContent;
-  const { error } = result;
+  const { error, confirmation } = result;
   const outcome = error
     ? `${error.kind}${error.reason ? `, reason ${error.reason}` : ""}`
     : result.status;
   const http = result.http_status ? ` (HTTP ${result.http_status})` : "";
-  const answer = result.ok ? (outcome === "ok" ? "ok" : `ok: ${outcome}`) : `isError: ${outcome}`;
+  const by = result.confirmed_by ? `, confirmed by ${result.confirmed_by}` : "";
+  const answer = response.isError
+    ? `isError: ${outcome}`
+    : result.ok
+      ? outcome === "ok"
+        ? "ok"
+        : `ok: ${outcome}${by}`
+      : `${outcome} (a question for the user, not an error)`;
   write(`   server → ${answer}${http}`);
   if (detail) {
     write(`   message: ${result.message}`);
     if (error) write(`   hint:    ${error.hint}`);
+    if (confirmation) write(`   hint:    ${confirmation.hint}`);
   }
   return result;
 }
@@ -53,17 +62,30 @@ async function twoStepSession() {
     );
   }
   write();
-  write('── 1. User: "Delete the MS Graph app credential." The agent finds it, then tries.');
+  write('── 1. User: "Delete the MS Graph app credential." The agent finds it and asks to.');
   await call(client, "list_microsoft_credentials", {});
-  await call(client, "delete_microsoft_credential", { credential_id: 22334455 });
+  const credential = await call(client, "delete_microsoft_credential", { credential_id: 22334455 });
   write();
-  write('── 2. User: "Then delete piedpiper.com." First the server shows what goes with it.');
-  await call(client, "delete_domain", { domain_name: "piedpiper.com" });
+  write("── 2. The user said yes; Woodpecker refuses while mailboxes still use it.");
+  await call(client, "delete_microsoft_credential", {
+    credential_id: 22334455,
+    confirm: "22334455",
+    preview_token: credential.confirmation.preview_token,
+  });
   write();
-  write("── 3. The user agreed to exactly that list: the agent confirms.");
-  await call(client, "delete_domain", { domain_name: "piedpiper.com", confirm: "piedpiper.com" });
+  write('── 3. User: "Then delete piedpiper.com." First the server shows what goes with it.');
+  const preview = await call(client, "delete_domain", { domain_name: "piedpiper.com" });
   write();
-  write("── 4. The agent follows the deletion until the domain is gone.");
+  write(
+    "── 4. The user agreed to exactly that list: the agent confirms, with the preview's token.",
+  );
+  await call(client, "delete_domain", {
+    domain_name: "piedpiper.com",
+    confirm: "piedpiper.com",
+    preview_token: preview.confirmation.preview_token,
+  });
+  write();
+  write("── 5. The agent follows the deletion until the domain is gone.");
   for (let poll = 0; ; poll += 1) {
     const detail = poll === 0;
     const result = await call(client, "get_domain", { domain_name: "piedpiper.com" }, { detail });
@@ -75,8 +97,20 @@ async function twoStepSession() {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   write();
-  write("── 5. Its mailboxes went with it, so the credential is free now.");
-  await call(client, "delete_microsoft_credential", { credential_id: 22334455 });
+  write(
+    "── 6. Its mailboxes went with it, so the credential is free now; the user is asked again.",
+  );
+  const again = await call(
+    client,
+    "delete_microsoft_credential",
+    { credential_id: 22334455 },
+    { detail: false },
+  );
+  await call(client, "delete_microsoft_credential", {
+    credential_id: 22334455,
+    confirm: "22334455",
+    preview_token: again.confirmation.preview_token,
+  });
   await client.close();
 }
 
@@ -88,7 +122,7 @@ async function formSession() {
     return { action: "accept", content: { confirmation: "hooli.com" } };
   });
   write(
-    '── 6. A client that can show a form. User: "Delete hooli.com." One call; the person is asked.',
+    '── 7. A client that can show a form. User: "Delete hooli.com." One call; the person is asked.',
   );
   await call(client, "delete_domain", { domain_name: "hooli.com" });
   await client.close();

@@ -3,8 +3,8 @@ import { DEFAULT_BASE_URL } from "./parse-cli.js";
 
 export const HELP_TEXT = `${SERVER_NAME} ${SERVER_VERSION}
 An MCP server (stdio) to look at and delete Woodpecker resources safely: list_domains,
-get_domain, delete_domain (cascades to every mailbox on the domain, after a preview and a
-confirmation), list_microsoft_credentials and delete_microsoft_credential.
+get_domain, delete_domain (cascades to every mailbox on the domain), list_microsoft_credentials
+and delete_microsoft_credential. Every deletion shows what goes first and needs a person's yes.
 
 Usage: ${SERVER_NAME} [--sandbox] [--help] [--version]
 
@@ -23,6 +23,7 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_ENABLED_TOOLS           comma-separated tools to serve, default all
   WOODPECKER_ELICITATION             auto (ask the human when the client can) or off
   WOODPECKER_ELICITATION_TIMEOUT_MS  how long to wait for the human, default 300000
+  WOODPECKER_CONFIRMATION            auto (the agent may relay the person's yes) or person
   WOODPECKER_SANDBOX                 true: same as --sandbox
   LOG_LEVEL                          fatal, error, warn, info (default), debug, trace, silent
 

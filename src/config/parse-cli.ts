@@ -19,6 +19,8 @@ export interface Config {
   tools: readonly ToolName[];
   readOnly: boolean;
   elicitation: "auto" | "off";
+  /** `person`: only a person's yes in a form or on the approval page confirms a deletion. */
+  confirmation: "auto" | "person";
   elicitationTimeoutMs: number;
   sandbox: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -152,6 +154,15 @@ const EnvSchema = z.object({
       .default("auto"),
   ),
   WOODPECKER_ELICITATION_TIMEOUT_MS: wholeNumber(300_000, 1, 3_600_000, "milliseconds"),
+  WOODPECKER_CONFIRMATION: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["auto", "person"], "must be auto or person"))
+      .default("auto"),
+  ),
   WOODPECKER_SANDBOX: flag,
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
@@ -211,6 +222,7 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
       readOnly,
       elicitation: vars.WOODPECKER_ELICITATION,
       elicitationTimeoutMs: vars.WOODPECKER_ELICITATION_TIMEOUT_MS,
+      confirmation: vars.WOODPECKER_CONFIRMATION,
       sandbox: sandboxFlag || vars.WOODPECKER_SANDBOX,
       logLevel: vars.LOG_LEVEL,
     },

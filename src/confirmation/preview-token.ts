@@ -76,7 +76,8 @@ export class PreviewTokens {
   /** Checks in this order: ours for this tool, target and account; in time; for this cascade. */
   check(token: string, binding: Binding, cascade: Cascade): TokenCheck {
     const bytes = /^[A-Za-z0-9_-]{1,64}$/.test(token) ? Buffer.from(token, "base64url") : undefined;
-    if (bytes?.length !== TOKEN_BYTES || bytes[0] !== VERSION) return { ok: false, problem: "foreign" };
+    if (bytes?.length !== TOKEN_BYTES || bytes[0] !== VERSION)
+      return { ok: false, problem: "foreign" };
     const head = bytes.subarray(0, 5);
     const digest = bytes.subarray(5, 5 + DIGEST_BYTES);
     const mac = bytes.subarray(5 + DIGEST_BYTES);

@@ -4,8 +4,12 @@ export interface AuditSubject {
   tool: string;
   /** The domain name or credential id; null when the arguments were invalid. */
   target: string | number | null;
+  /** A short hash of the account's key, never the key. */
+  account: string | null;
   dry_run: boolean;
   sandbox: boolean;
+  /** Who said yes: form, url, page or agent; null when nobody did. */
+  confirmed_by: string | null;
 }
 
 export interface AuditOutcome extends AuditSubject {
@@ -13,6 +17,7 @@ export interface AuditOutcome extends AuditSubject {
   outcome: string;
   reason: string | null;
   delete_sent: boolean;
+  joined: boolean;
   http_status: number | null;
   attempts: number;
   request_id: string | null;

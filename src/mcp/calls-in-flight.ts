@@ -1,12 +1,21 @@
 import type { AuditOutcome } from "../logging/audit.js";
+import type { ConfirmedBy } from "../results/schema.js";
 
 /** One tool call while it runs: what the audit trail needs if the process must stop mid-call. */
 export interface CallRecord {
   tool: string;
   destructive: boolean;
   target: string | number | null;
+  /** The fingerprint of the account's key. */
+  account: string | null;
+  confirmedBy: ConfirmedBy | null;
+  /** A DELETE this call relied on went out to Woodpecker (its own, or one it joined). */
   deleteSent: boolean;
+  /** The call waited for another call's DELETE of the same target instead of sending its own. */
+  joined: boolean;
   startedAt: number;
+  /** Aborts the call at shutdown, once calls in flight had their time to finish. */
+  stop: AbortController;
 }
 
 /** What the call ended in, as the audit line reports it. */
@@ -24,10 +33,13 @@ export function auditOutcome(
   return {
     tool: record.tool,
     target: record.target,
+    account: record.account,
     dry_run: mode.dryRun,
     sandbox: mode.sandbox,
     ...end,
+    confirmed_by: record.confirmedBy,
     delete_sent: record.deleteSent,
+    joined: record.joined,
     duration_ms: Math.round(performance.now() - record.startedAt),
   };
 }

@@ -1,7 +1,11 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { HumanAnswer, HumanQuestion } from "../tools/define.js";
+import * as z from "zod";
+import type { PersonAnswer, PersonChannel, PersonQuestion } from "../confirmation/person.js";
+import type { SecretScrubber } from "../logging/secret.js";
+
+/** How many items a form lists before "and N more": the approval page lists them all. */
+const FORM_ITEM_LIMIT = 10;
 
 /** Whether this client can show a form: it declared form elicitation (`{}` counts as form). */
 export function canShowForm(server: Server): boolean {
@@ -9,46 +13,68 @@ export function canShowForm(server: Server): boolean {
 }
 
 /**
- * Asks the person at the client to type a value through `elicitation/create` (form mode). Only
- * the typed value confirms; `accept` alone does not.
+ * The `form` channel: asks the person at the client to type the target's name through
+ * `elicitation/create` (form mode). Only the typed value confirms; `accept` alone does not.
  */
-export async function askThroughElicitation(
+export function formChannel(
   server: Server,
-  question: HumanQuestion,
-  options: Pick<RequestOptions, "timeout" | "signal">,
-): Promise<HumanAnswer> {
-  let result;
-  try {
-    result = await server.elicitInput(
-      {
-        mode: "form",
-        message: question.message,
-        requestedSchema: {
-          type: "object",
-          properties: { confirmation: { type: "string", title: question.fieldTitle } },
-          required: ["confirmation"],
-        },
-      },
-      options,
-    );
-  } catch (error) {
-    return answerOfError(error);
-  }
-  if (result.action === "decline") return "declined";
-  if (result.action === "cancel") return "dismissed";
-  const typed = result.content?.confirmation;
-  if (typeof typed !== "string") return "malformed";
-  return question.accepts(typed) ? "confirmed" : "wrong_value";
+  options: { timeoutMs: number; scrubber: SecretScrubber },
+): PersonChannel {
+  return {
+    name: "form",
+    async ask(question, signal) {
+      let result;
+      try {
+        result = await server.elicitInput(
+          {
+            mode: "form",
+            message: options.scrubber.text(formMessage(question)),
+            requestedSchema: {
+              type: "object",
+              properties: {
+                confirmation: {
+                  type: "string",
+                  title: options.scrubber.text(question.fieldTitle),
+                },
+              },
+              required: ["confirmation"],
+            },
+          },
+          { timeout: options.timeoutMs, signal },
+        );
+      } catch (error) {
+        return signal.aborted ? "cancelled" : answerOfError(error);
+      }
+      if (result.action === "decline") return "declined";
+      if (result.action === "cancel") return "dismissed";
+      const typed = result.content?.confirmation;
+      if (typeof typed !== "string") return "malformed";
+      return question.accepts(typed) ? "confirmed" : "wrong_value";
+    },
+  };
 }
 
-function answerOfError(error: unknown): HumanAnswer {
+/** The form's text: banners, what goes (ten items, then how many more), and what to type. */
+export function formMessage(question: PersonQuestion): string {
+  const items = question.items.slice(0, FORM_ITEM_LIMIT).map((item) => `• ${item}`);
+  const more = question.items.length - items.length;
+  if (more > 0) items.push(`• and ${more} more`);
+  return [
+    ...question.banners,
+    ...(question.note === undefined ? [] : [question.note]),
+    `${question.title} ${question.lead}`,
+    ...items,
+    question.instruction,
+  ].join("\n");
+}
+
+function answerOfError(error: unknown): PersonAnswer {
   if (error instanceof McpError) {
     if (error.code === ErrorCode.RequestTimeout) return "no_answer";
     // The SDK checks the answer against the requested schema and the result shape.
     if (error.code === ErrorCode.InvalidParams) return "malformed";
     return "client_error";
   }
-  if (error instanceof Error && error.name === "ZodError") return "malformed";
-  if (error instanceof Error && error.name === "AbortError") return "no_answer";
+  if (error instanceof z.core.$ZodError) return "malformed";
   return "client_error";
 }

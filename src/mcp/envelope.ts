@@ -2,6 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { SecretScrubber } from "../logging/secret.js";
 import type { Target } from "../tools/define.js";
 import type { ToolFailure } from "../results/failure.js";
+import { CONFIRMATION_REQUIRED } from "../results/schema.js";
 
 export interface Mode {
   dryRun: boolean;
@@ -14,19 +15,24 @@ export interface ResultBody {
   status: string;
   message: string;
   error?: { kind: string; reason?: string; request_id?: string; retryable: boolean; hint: string };
+  confirmation?: { hint: string; reason?: string };
   http_status?: number;
   attempts?: number;
   [field: string]: unknown;
 }
 
-export function successBody(
-  success: { status: unknown; message: string },
+/**
+ * The result of a handler that did not fail: `ok` unless it asks for the person's confirmation,
+ * which is neither a success nor an error.
+ */
+export function answerBody(
+  answer: { status: unknown; message: string },
   target: Target,
   mode: Mode,
 ): ResultBody {
-  const { status, message, ...fields } = success;
+  const { status, message, ...fields } = answer;
   return {
-    ok: true,
+    ok: status !== CONFIRMATION_REQUIRED,
     status: String(status),
     ...target,
     dry_run: mode.dryRun,
@@ -62,8 +68,9 @@ function marked(message: string, mode: Mode): string {
 
 /**
  * The MCP result: structuredContent, and a text block (the message, the hint, then the same
- * JSON) for clients that ignore it. The key is scrubbed from every value before either is made;
- * the JSON holds every value, so when the key is not in it there is nothing to scrub.
+ * JSON) for clients that ignore it; `isError` exactly when there is an `error`. The key is
+ * scrubbed from every value before either is made; the JSON holds every value, so when the key
+ * is not in it there is nothing to scrub.
  */
 export function toCallToolResult(body: ResultBody, scrubber: SecretScrubber): CallToolResult {
   let json = JSON.stringify(body);
@@ -72,10 +79,11 @@ export function toCallToolResult(body: ResultBody, scrubber: SecretScrubber): Ca
     safe = scrubber.value(body);
     json = JSON.stringify(safe);
   }
-  const next = safe.error === undefined ? "" : ` Next: ${safe.error.hint}`;
+  const hint = safe.error?.hint ?? safe.confirmation?.hint;
+  const next = hint === undefined ? "" : ` Next: ${hint}`;
   return {
     content: [{ type: "text", text: `${safe.message}${next}\n\n${json}` }],
     structuredContent: safe,
-    isError: !safe.ok,
+    isError: safe.error !== undefined,
   };
 }

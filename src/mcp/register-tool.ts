@@ -6,39 +6,46 @@ import type {
   ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
+import type { ShownCascades } from "../confirmation/shown-cascades.js";
 import type { Config } from "../config/parse-cli.js";
 import type { AuditTrail } from "../logging/audit.js";
 import type { Logger } from "../logging/logger.js";
 import type { SecretScrubber } from "../logging/secret.js";
-import type { AnyToolDefinition, Target, ToolContext } from "../tools/define.js";
-import type { PreviewLedger } from "../tools/preview-ledger.js";
-import type { SingleFlight } from "../tools/single-flight.js";
 import { ToolFailure } from "../results/failure.js";
-import type { Reply, RetryNotice, WoodpeckerClient } from "../woodpecker/client.js";
+import type { Account, AnyToolDefinition, Target } from "../tools/define.js";
 import { auditOutcome, type CallRecord, type CallsInFlight } from "./calls-in-flight.js";
-import { askThroughElicitation, canShowForm } from "./elicitation.js";
+import { callContext, type Invocation } from "./call-context.js";
 import {
+  answerBody,
   failureBody,
   type Mode,
   type ResultBody,
-  successBody,
   toCallToolResult,
 } from "./envelope.js";
 import { inputIssues } from "./input-issues.js";
+import { CallProgress } from "./progress.js";
+import type { SharedDeletes } from "./shared-deletes.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** What every tool call shares: configuration, the Woodpecker client, logs and server state. */
+/** What lives as long as the process, whatever carries the calls. */
+export interface SharedState {
+  shown: ShownCascades;
+  deletes: SharedDeletes;
+}
+
+/** What every tool call shares: configuration, the account, logs and the process's state. */
 export interface ToolDependencies {
   config: Config;
   /** Absent when there is no API key and no sandbox: calls then answer not_configured. */
-  client: WoodpeckerClient | undefined;
+  account: Account | undefined;
   logger: Logger;
   audit: AuditTrail;
   scrubber: SecretScrubber;
   calls: CallsInFlight;
-  previews: PreviewLedger;
-  deletes: SingleFlight<Reply<undefined> | "dry_run">;
+  shared: SharedState;
+  /** How often a call waiting for a person reports progress. */
+  heartbeatMs: number;
 }
 
 /**
@@ -60,21 +67,24 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         tool: tool.name,
         destructive: tool.annotations.destructiveHint,
         target: null,
+        account: deps.account?.fingerprint ?? null,
+        confirmedBy: null,
         deleteSent: false,
+        joined: false,
         startedAt: performance.now(),
+        stop: new AbortController(),
       };
-      return deps.calls.track(record, call({ server, tool, deps, record, extra }, args));
+      const invocation: Invocation = {
+        server,
+        tool,
+        deps,
+        record,
+        signal: AbortSignal.any([extra.signal, record.stop.signal]),
+        progress: new CallProgress(extra, deps.logger),
+      };
+      return deps.calls.track(record, call(invocation, args));
     },
   );
-}
-
-/** One tool call as the wrapper sees it. */
-interface Invocation {
-  server: McpServer;
-  tool: AnyToolDefinition;
-  deps: ToolDependencies;
-  record: CallRecord;
-  extra: Extra;
 }
 
 async function call(invocation: Invocation, args: unknown): Promise<CallToolResult> {
@@ -85,7 +95,7 @@ async function call(invocation: Invocation, args: unknown): Promise<CallToolResu
     deps.audit.outcome(
       auditOutcome(record, mode, {
         outcome: body.error?.kind ?? body.status,
-        reason: body.error?.reason ?? null,
+        reason: body.error?.reason ?? body.confirmation?.reason ?? null,
         http_status: body.http_status ?? null,
         attempts: body.attempts ?? 0,
         request_id: body.error?.request_id ?? null,
@@ -120,43 +130,11 @@ async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Prom
   const target = tool.target?.(parsed.data) ?? {};
   record.target = targetValue(target);
   try {
-    const success = await tool.handler(parsed.data, contextFor(invocation));
-    return successBody(success, target, mode);
+    const answer = await tool.handler(parsed.data, callContext(invocation));
+    return answerBody(answer, target, mode);
   } catch (error) {
     return failureBody(asToolFailure(error, tool, deps.logger), target, mode);
   }
-}
-
-function contextFor({ server, tool, deps, record, extra }: Invocation): ToolContext {
-  const { config } = deps;
-  const call = {
-    signal: extra.signal,
-    onRetry: (notice: RetryNotice) => reportRetry(notice, extra, deps.logger),
-  };
-  return {
-    config,
-    client: deps.client,
-    call,
-    askHuman:
-      config.elicitation === "auto" && canShowForm(server.server)
-        ? (question) =>
-            askThroughElicitation(server.server, question, {
-              timeout: config.elicitationTimeoutMs,
-              signal: extra.signal,
-            })
-        : undefined,
-    async sendDelete(request) {
-      if (config.dryRun) return "dry_run";
-      deps.audit.intent(
-        { tool: tool.name, target: record.target, dry_run: false, sandbox: config.sandbox },
-        request.description,
-      );
-      record.deleteSent = true;
-      return request.send(call);
-    },
-    previews: deps.previews,
-    deletes: deps.deletes,
-  };
 }
 
 function asToolFailure(error: unknown, tool: AnyToolDefinition, logger: Logger): ToolFailure {
@@ -174,19 +152,6 @@ function targetValue(target: Target): string | number | null {
   if ("domain_name" in target) return target.domain_name;
   if ("credential_id" in target) return target.credential_id;
   return null;
-}
-
-function reportRetry(notice: RetryNotice, extra: Extra, logger: Logger): void {
-  const message = `${notice.reason}; retrying (attempt ${notice.attempt} of ${notice.maxAttempts})`;
-  logger.warn({ attempt: notice.attempt, max_attempts: notice.maxAttempts }, message);
-  const progressToken = extra._meta?.progressToken;
-  if (progressToken === undefined) return;
-  extra
-    .sendNotification({
-      method: "notifications/progress",
-      params: { progressToken, progress: notice.attempt - 1, total: notice.maxAttempts, message },
-    })
-    .catch((error: unknown) => logger.debug({ err: error }, "progress notification not sent"));
 }
 
 /**

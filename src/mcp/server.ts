@@ -1,32 +1,37 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ShownCascades } from "../confirmation/shown-cascades.js";
 import { SERVER_NAME, SERVER_VERSION } from "../package-info.js";
 import { TOOLS } from "../tools/index.js";
-import { PreviewLedger } from "../tools/preview-ledger.js";
-import { SingleFlight } from "../tools/single-flight.js";
-import { registerTool, type ToolDependencies } from "./register-tool.js";
+import { registerTool, type SharedState, type ToolDependencies } from "./register-tool.js";
+import { SharedDeletes } from "./shared-deletes.js";
 
-export interface ServerDependencies extends Omit<ToolDependencies, "previews" | "deletes"> {
-  /** The clock of the ten-minute preview memory; tests move it. */
-  now?: () => number;
-}
+/** How often a call waiting for a person tells the client it is alive (at least every 15 s). */
+const HEARTBEAT_MS = 10_000;
+
+export type ServerDependencies = Omit<ToolDependencies, "heartbeatMs" | "shared"> &
+  Partial<Pick<ToolDependencies, "heartbeatMs">>;
 
 const INSTRUCTIONS = [
   "Tools to look at and delete Woodpecker domains (with every mailbox on them) and Microsoft Graph credentials. A deletion cannot be undone.",
-  "delete_domain always shows what it would delete (preview) before anything happens: show it to the user and ask before confirming, unless the client asks the user itself.",
+  "Both deleting tools show what they would delete (preview) before anything happens, and delete only after the user's yes: the user is asked directly where the client allows it; otherwise the answer is status confirmation_required, which is a question, not an error: show the preview to the user, ask, and only if they agree call again with confirm and the preview_token given.",
   "Every result has ok, status and message; a failure has error.kind, error.reason when known, and error.hint: what to do next.",
 ].join(" ");
 
-/** The MCP server with the configured tools; it owns the state the tools share. */
-export function createServer(deps: ServerDependencies): McpServer {
+/** What the process keeps across calls: what was shown, and the DELETEs in flight. */
+export function createSharedState(): SharedState {
+  return { shown: new ShownCascades(), deletes: new SharedDeletes() };
+}
+
+/** The MCP server with the configured tools. */
+export function createServer(
+  deps: ServerDependencies,
+  shared: SharedState = createSharedState(),
+): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     { instructions: INSTRUCTIONS },
   );
-  const toolDeps: ToolDependencies = {
-    ...deps,
-    previews: new PreviewLedger(deps.now),
-    deletes: new SingleFlight(),
-  };
+  const toolDeps: ToolDependencies = { heartbeatMs: HEARTBEAT_MS, ...deps, shared };
   for (const tool of TOOLS) {
     if (deps.config.tools.includes(tool.name)) registerTool(server, tool, toolDeps);
   }

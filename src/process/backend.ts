@@ -1,28 +1,61 @@
+import { createHash } from "node:crypto";
+import { PreviewTokens } from "../confirmation/preview-token.js";
 import type { Config } from "../config/parse-cli.js";
 import type { Logger } from "../logging/logger.js";
+import type { Account } from "../tools/define.js";
 import { WoodpeckerClient } from "../woodpecker/client.js";
 
 /** Where the tools' calls go: Woodpecker, the built-in sandbox, or nowhere (no key). */
 export interface Backend {
-  client: WoodpeckerClient | undefined;
+  account: Account | undefined;
   baseUrl: string;
   close: () => Promise<void>;
 }
 
 export async function connectBackend(config: Config, logger: Logger): Promise<Backend> {
-  const limits = { timeoutMs: config.timeoutMs, maxRetries: config.maxRetries, logger };
   if (config.sandbox) {
     const { startSandbox } = await import("../sandbox/start.js");
     const sandbox = await startSandbox();
     return {
-      client: new WoodpeckerClient({ ...limits, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }),
+      account: openAccount(config, logger, sandbox.baseUrl, sandbox.apiKey),
       baseUrl: sandbox.baseUrl,
       close: () => sandbox.close(),
     };
   }
-  const client =
-    config.apiKey === undefined
-      ? undefined
-      : new WoodpeckerClient({ ...limits, baseUrl: config.baseUrl, apiKey: config.apiKey });
-  return { client, baseUrl: config.baseUrl, close: async () => undefined };
+  return {
+    account:
+      config.apiKey === undefined
+        ? undefined
+        : openAccount(config, logger, config.baseUrl, config.apiKey),
+    baseUrl: config.baseUrl,
+    close: async () => undefined,
+  };
+}
+
+/** One Woodpecker account: its client, and preview tokens bound to its key. */
+export function openAccount(
+  config: Pick<Config, "timeoutMs" | "maxRetries">,
+  logger: Logger,
+  baseUrl: string,
+  apiKey: string,
+): Account {
+  return {
+    client: new WoodpeckerClient({
+      baseUrl,
+      apiKey,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      logger,
+    }),
+    tokens: new PreviewTokens(apiKey),
+    fingerprint: keyFingerprint(apiKey),
+  };
+}
+
+/** A short hash that tells accounts apart in the audit trail, and says nothing of the key. */
+export function keyFingerprint(apiKey: string): string {
+  return createHash("sha256")
+    .update(`woodpecker-mcp-destructive key fingerprint\0${apiKey}`)
+    .digest("hex")
+    .slice(0, 12);
 }

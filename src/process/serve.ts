@@ -18,7 +18,7 @@ export async function serve(config: Config, warnings: readonly string[]): Promis
   const calls = new CallsInFlight();
   const server = createServer({
     config,
-    client: backend.client,
+    account: backend.account,
     logger,
     audit,
     scrubber: new SecretScrubber(config.apiKey),
@@ -27,7 +27,7 @@ export async function serve(config: Config, warnings: readonly string[]): Promis
   const transport = new StdioTransport(logger);
   installShutdown({ server, transport, calls, backend, logger, audit, config });
   await server.connect(transport);
-  if (backend.client === undefined) {
+  if (backend.account === undefined) {
     logger.warn(
       "WOODPECKER_API_KEY is not set: the tools are listed, and every call answers not_configured (try --sandbox)",
     );
@@ -42,6 +42,7 @@ export async function serve(config: Config, warnings: readonly string[]): Promis
       dry_run: config.dryRun,
       read_only: config.readOnly,
       elicitation: config.elicitation,
+      confirmation: config.confirmation,
       protected_domains: [...config.protectedDomains],
     },
     config.sandbox

@@ -1,11 +1,11 @@
 import type { ParsedErrorBody } from "../woodpecker/error-body.js";
-import type { CascadeChange, CredentialSummary, Preview } from "./schema.js";
+import type { CredentialSummary, Preview } from "./schema.js";
 
-/** Kinds every tool can answer: bad arguments, no key, and whatever a Woodpecker call ends in. */
+/** Kinds every tool can answer: bad arguments, no key, a cancelled call, and any Woodpecker failure. */
 export const COMMON_ERROR_KINDS = [
   "invalid_input",
   "not_configured",
-  "cancelled_by_user",
+  "cancelled",
   "bad_request",
   "unauthorized",
   "not_found",
@@ -18,16 +18,20 @@ export const COMMON_ERROR_KINDS = [
   "unexpected_response",
 ] as const;
 
-/** The kinds only delete_domain's guard answers. */
-const GUARD_ERROR_KINDS = [
-  "confirmation_required",
+/** The kinds the confirmation engine answers, for both deleting tools. */
+export const CONFIRMATION_ERROR_KINDS = [
   "confirmation_mismatch",
-  "protected",
-  "precondition_failed",
+  "cancelled_by_user",
+  "person_required",
 ] as const;
 
-export const ERROR_KINDS = [...COMMON_ERROR_KINDS, ...GUARD_ERROR_KINDS] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+/** The kinds only delete_domain answers: refusals before anything is read or sent. */
+export const DOMAIN_GUARD_ERROR_KINDS = ["protected", "precondition_failed"] as const;
+
+export type ErrorKind =
+  | (typeof COMMON_ERROR_KINDS)[number]
+  | (typeof CONFIRMATION_ERROR_KINDS)[number]
+  | (typeof DOMAIN_GUARD_ERROR_KINDS)[number];
 
 /** What a failure means, whichever step found it; absent when Woodpecker's answer is unknown. */
 export type ErrorReason =
@@ -35,8 +39,7 @@ export type ErrorReason =
   | "domain_not_ready"
   | "domain_deletion_in_progress"
   | "credential_not_found"
-  | "credential_in_use"
-  | "cascade_changed";
+  | "credential_in_use";
 
 /** The `error` fields besides kind and hint: Woodpecker's, as it sent them, and this server's. */
 export interface ErrorDetails extends Omit<ParsedErrorBody, "recognized"> {
@@ -50,7 +53,6 @@ export interface FailureFields {
   http_status?: number;
   attempts?: number;
   preview?: Preview;
-  cascade_change?: CascadeChange;
   credential?: CredentialSummary;
 }
 

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { ErrorKind, ErrorReason } from "./failure.js";
 
-/** The most mailboxes a preview lists; `mailboxes_count` still counts them all. */
+/** The most mailboxes a preview carries; `mailboxes_count` and `mailboxes_listed` count them all. */
 export const PREVIEW_MAILBOX_LIMIT = 100;
 
 export const PreviewSchema = z
@@ -9,11 +9,20 @@ export const PreviewSchema = z
     domain_name: z.string().describe("ASCII (punycode) form."),
     is_ready: z.boolean().describe("Woodpecker deletes a domain only when it is ready."),
     provider: z.string().nullable(),
-    mailboxes_count: z.number().int().describe("Every mailbox the deletion takes with it."),
+    mailboxes_count: z
+      .number()
+      .int()
+      .describe("Woodpecker's own count of the domain's mailboxes: all go with it."),
+    mailboxes_listed: z
+      .number()
+      .int()
+      .describe("How many mailboxes Woodpecker listed; when it differs from the count, say both."),
     mailboxes: z
       .array(z.object({ email: z.string(), status: z.string() }))
-      .describe(`The mailboxes that go with the domain (the first ${PREVIEW_MAILBOX_LIMIT}).`),
-    mailboxes_truncated: z.boolean().describe("True when mailboxes lists only some of them."),
+      .describe(`The listed mailboxes (the first ${PREVIEW_MAILBOX_LIMIT}).`),
+    mailboxes_truncated: z
+      .boolean()
+      .describe("True when more were listed than `mailboxes` carries."),
   })
   .describe("What deleting the domain takes with it, read from Woodpecker during this call.");
 export type Preview = z.infer<typeof PreviewSchema>;
@@ -23,7 +32,7 @@ export const CascadeChangeSchema = z
     mailboxes_added: z.array(z.string()),
     mailboxes_removed: z.array(z.string()),
   })
-  .describe("How the mailboxes differ from the ones the user was last shown.");
+  .describe("How the mailboxes differ from the ones the user was shown.");
 export type CascadeChange = z.infer<typeof CascadeChangeSchema>;
 
 export const CredentialSummarySchema = z.object({
@@ -35,11 +44,48 @@ export const CredentialSummarySchema = z.object({
 });
 export type CredentialSummary = z.infer<typeof CredentialSummarySchema>;
 
+/** The channels a deletion can be confirmed through, in the order they are tried. */
+export const CONFIRMED_BY = ["form", "url", "page", "agent"] as const;
+export type ConfirmedBy = (typeof CONFIRMED_BY)[number];
+
+export const ConfirmedBySchema = z
+  .enum(CONFIRMED_BY)
+  .describe(
+    "Who said yes: the person in a form (form) or on the approval page (url, page), or the agent relaying the person's yes with the preview token (agent).",
+  );
+
+/** The `confirmation` object of a `confirmation_required` answer; `change` is the tool's own. */
+export function confirmationSchema<Change extends z.ZodType | undefined = undefined>(
+  change?: Change,
+) {
+  const changeShape = (
+    change === undefined ? {} : { cascade_change: change.optional() }
+  ) as Change extends z.ZodType ? { cascade_change: z.ZodOptional<Change> } : Record<never, never>;
+  return z
+    .object({
+      preview_token: z
+        .string()
+        .max(48)
+        .describe("Pass it back unchanged, with confirm, once the user agreed."),
+      expires_at: z.string().describe("When the token stops confirming (ISO 8601, UTC)."),
+      hint: z.string().describe("What to do next."),
+      reason: z
+        .enum(["cascade_changed", "token_expired"])
+        .optional()
+        .describe("Why a confirm that came with a token did not delete."),
+      ...changeShape,
+    })
+    .describe("Present exactly when status is confirmation_required.");
+}
+
 const FieldIssueSchema = z.object({
   field: z.string(),
   issue: z.string(),
   value: z.string().nullable().optional(),
 });
+
+/** The status of an answer that asks for the person's yes: neither a success nor an error. */
+export const CONFIRMATION_REQUIRED = "confirmation_required";
 
 /**
  * One tool's result: the envelope every tool shares, with the statuses, error kinds, reasons and
@@ -88,7 +134,9 @@ export function resultSchema<
     "error",
   ];
   return z.object({
-    ok: z.boolean().describe("False when nothing was deleted, accepted or read."),
+    ok: z
+      .boolean()
+      .describe("True exactly when what was asked happened: read, deleted, accepted or rehearsed."),
     status: z.enum(statuses),
     ...spec.fields,
     dry_run: z.boolean().describe("True when WOODPECKER_DRY_RUN is on: no DELETE is ever sent."),
@@ -100,7 +148,7 @@ export function resultSchema<
       .optional()
       .describe("Woodpecker's HTTP status, when it answered."),
     attempts: z.number().int().optional().describe("HTTP attempts made, retries included."),
-    error: error.optional().describe("Present exactly when ok is false."),
+    error: error.optional().describe("Present exactly when status is error."),
   });
 }
 
@@ -110,8 +158,8 @@ type ReasonShape<Reason extends ErrorReason> = [Reason] extends [never]
 
 type EnvelopeKey = "ok" | "status" | "dry_run" | "sandbox" | "message" | "error";
 
-/** What a handler returns when it succeeds: its status, its message and its own fields. */
-export type ToolSuccess<Output extends z.ZodObject> = {
+/** What a handler returns when nothing failed: its status, its message and its own fields. */
+export type ToolAnswer<Output extends z.ZodObject> = {
   status: Exclude<z.output<Output>["status"], "error">;
   message: string;
 } & Omit<z.output<Output>, EnvelopeKey>;

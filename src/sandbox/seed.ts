@@ -6,6 +6,12 @@ export interface SandboxMailbox {
   status: "ORDERED" | "PAID";
   /** The Microsoft Graph credential the mailbox sends through. */
   credentialId?: number;
+  /**
+   * False for a mailbox that Woodpecker counts but does not list. Woodpecker documents only that
+   * its count (every mailbox not deleted) and its list (the active ones) can differ; which state
+   * such a mailbox is in is this sandbox's own invention.
+   */
+  listed?: boolean;
 }
 
 export interface SandboxDomain {
@@ -51,6 +57,8 @@ const mailbox = (
   ...(credentialId === undefined ? {} : { credentialId }),
 });
 
+const unlisted = (mailbox: SandboxMailbox): SandboxMailbox => ({ ...mailbox, listed: false });
+
 const domain = (
   name: string,
   provider: string,
@@ -83,8 +91,8 @@ const credential = (
 
 /**
  * A small account with every case worth rehearsing: a credential in use by the mailboxes of a
- * deletable domain, a free credential, a domain not ready yet, one already being deleted, and an
- * internationalized name.
+ * deletable domain, a free credential, a domain not ready yet, one already being deleted, an
+ * internationalized name, and a domain whose mailbox count is more than the mailboxes listed.
  */
 export function seedAccount(): SandboxAccount {
   return {
@@ -100,6 +108,11 @@ export function seedAccount(): SandboxAccount {
       ]),
       domain("xn--bcher-kva.de", "GOOGLE", [
         mailbox("Anna", "Buch", "info@xn--bcher-kva.de", "GOOGLE", "PAID"),
+      ]),
+      domain("endframe.com", "GOOGLE", [
+        mailbox("Ed", "Chen", "ed@endframe.com", "GOOGLE", "PAID"),
+        mailbox("Jack", "Barker", "jack@endframe.com", "GOOGLE", "ORDERED"),
+        unlisted(mailbox("Old", "Account", "old@endframe.com", "GOOGLE", "PAID")),
       ]),
       domain(
         "aviato.com",

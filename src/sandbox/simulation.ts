@@ -256,13 +256,15 @@ function domainDetails(domain: SandboxDomain) {
 
 function domainMailboxes(domain: SandboxDomain) {
   return {
-    mailboxes: domain.mailboxes.map(({ first_name, last_name, email, provider, status }) => ({
-      first_name,
-      last_name,
-      email,
-      provider,
-      status,
-    })),
+    mailboxes: domain.mailboxes
+      .filter((mailbox) => mailbox.listed !== false)
+      .map(({ first_name, last_name, email, provider, status }) => ({
+        first_name,
+        last_name,
+        email,
+        provider,
+        status,
+      })),
   };
 }
 

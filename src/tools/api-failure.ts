@@ -97,14 +97,17 @@ export function apiFailure(
         `Woodpecker could not be reached (${reason.code}${tried})`,
       );
     case "cancelled":
-      return transportFailure("cancelled_by_user", "the client cancelled the call");
+      return transportFailure(
+        "cancelled",
+        "the call was cancelled, by the client or because this server is stopping",
+      );
   }
 
   function transportFailure(kind: ErrorKind, cause: string): ToolFailure {
     const hint =
       operation.step === "delete"
         ? `The DELETE may or may not have reached Woodpecker: read ${operation.what} again to see whether it still exists before calling again.`
-        : `Nothing was deleted.${kind === "cancelled_by_user" ? "" : " Wait a little and call again; if it persists, check the network and WOODPECKER_API_BASE_URL."}`;
+        : `Nothing was deleted.${kind === "cancelled" ? "" : " Wait a little and call again; if it persists, check the network and WOODPECKER_API_BASE_URL."}`;
     return new ToolFailure(
       kind,
       summary(operation, cause),

@@ -1,54 +1,51 @@
 import type * as z from "zod";
 import type { Config } from "../config/parse-cli.js";
-import type { CallOptions, Reply, WoodpeckerClient } from "../woodpecker/client.js";
+import type { Decision, Deletion, Shown } from "../confirmation/deletion.js";
+import type { Relayed } from "../confirmation/engine.js";
+import type { PreviewTokens } from "../confirmation/preview-token.js";
+import type { ToolAnswer } from "../results/schema.js";
+import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import type { ToolName } from "./names.js";
-import type { PreviewLedger } from "./preview-ledger.js";
-import type { ToolSuccess } from "../results/schema.js";
-import type { SingleFlight } from "./single-flight.js";
 
-/** How the person answered the confirmation prompt, already checked against the target. */
-export type HumanAnswer =
-  | "confirmed"
-  | "declined"
-  | "dismissed"
-  | "wrong_value"
-  | "malformed"
-  | "no_answer"
-  /** The client answered with an error: it may never have shown the prompt. */
-  | "client_error";
-
-export interface HumanQuestion {
-  message: string;
-  /** What the form's one text field says. */
-  fieldTitle: string;
-  /** Whether what the person typed is the confirmation. */
-  accepts: (typed: string) => boolean;
+/** The Woodpecker account a call acts on: its client, and the preview tokens bound to its key. */
+export interface Account {
+  client: WoodpeckerClient;
+  tokens: PreviewTokens;
+  /** A short hash of the key, for the audit trail: never the key. */
+  fingerprint: string;
 }
 
-/** A DELETE request, described for the audit trail and sent only when this is not a dry run. */
-export interface DeleteRequest {
+/** A DELETE, described for the audit trail, and sent only when this is not a dry run. */
+export interface DeleteRequest<Sent> {
+  /** One DELETE per key in flight: `domain:piedpiper.com`. */
+  key: string;
   /** e.g. `DELETE /domains/piedpiper.com` */
   description: string;
-  send: (options: CallOptions) => Promise<Reply<undefined>>;
+  send: (options: CallOptions) => Promise<Sent>;
 }
+
+export type DeleteOutcome<Sent> =
+  | { dryRun: true }
+  /** `joined`: another call was already sending this DELETE; this one waited for its outcome. */
+  | { dryRun: false; sent: Sent; joined: boolean };
 
 export interface ToolContext {
   config: Config;
   /** Absent when no API key is configured and the sandbox is off. */
-  client: WoodpeckerClient | undefined;
-  /** Abort signal and retry reporting for every Woodpecker call the handler makes. */
+  account: Account | undefined;
+  /** Abort signal, retry reporting and send notice for every Woodpecker call the handler makes. */
   call: CallOptions;
-  /** Present when the client can show a form and WOODPECKER_ELICITATION is auto. */
-  askHuman: ((question: HumanQuestion) => Promise<HumanAnswer>) | undefined;
+  /** The confirmation engine, with this call's channels to a person. */
+  confirm<Fields>(
+    deletion: Deletion<Fields>,
+    shown: Shown<Fields>,
+    relayed: Relayed,
+  ): Promise<Decision<Fields>>;
   /**
-   * The only way a handler sends a DELETE: writes the audit intent line, then sends it; in a dry
-   * run sends nothing and answers "dry_run".
+   * The only way a handler sends a DELETE: one per key in flight, the audit intent line written
+   * first (no DELETE when it cannot be); in a dry run nothing is sent.
    */
-  sendDelete: (request: DeleteRequest) => Promise<Reply<undefined> | "dry_run">;
-  /** What delete_domain last showed for each domain, for ten minutes. */
-  previews: PreviewLedger;
-  /** DELETEs in flight, one per target. */
-  deletes: SingleFlight<Reply<undefined> | "dry_run">;
+  sendDelete<Sent>(request: DeleteRequest<Sent>): Promise<DeleteOutcome<Sent>>;
 }
 
 export interface ToolAnnotationHints {
@@ -89,7 +86,7 @@ export interface ToolDefinition<Input extends z.ZodObject, Output extends z.ZodO
   // Method syntax on purpose: it lets definitions with different schemas be registered through
   // one AnyToolDefinition loop. Absent for a tool that acts on no one thing.
   target?(input: z.output<Input>): Target;
-  handler(input: z.output<Input>, context: ToolContext): Promise<ToolSuccess<Output>>;
+  handler(input: z.output<Input>, context: ToolContext): Promise<ToolAnswer<Output>>;
 }
 
 export type AnyToolDefinition = ToolDefinition<z.ZodObject, z.ZodObject>;

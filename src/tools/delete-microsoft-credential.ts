@@ -1,102 +1,200 @@
 import * as z from "zod";
-import { explainFailures, type HttpFailure, type Meaning } from "./api-failure.js";
-import { DELETES, defineTool } from "./define.js";
-import { CredentialIdInput } from "./inputs.js";
-import { requireClient } from "./require-client.js";
+import type { ChangeReport, Deletion, Shown } from "../confirmation/deletion.js";
+import type { Cascade } from "../confirmation/preview-token.js";
+import { COMMON_ERROR_KINDS, CONFIRMATION_ERROR_KINDS, ToolFailure } from "../results/failure.js";
 import {
+  ConfirmedBySchema,
+  confirmationSchema,
   type CredentialSummary,
   CredentialSummarySchema,
   resultSchema,
-  type ToolSuccess,
+  type ToolAnswer,
 } from "../results/schema.js";
-import { COMMON_ERROR_KINDS, ToolFailure } from "../results/failure.js";
-import { capitalize } from "./wording.js";
+import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
+import { explainFailures, type HttpFailure, type Meaning } from "./api-failure.js";
+import { DELETES, defineTool } from "./define.js";
+import { CredentialIdInput, PreviewTokenInput } from "./inputs.js";
+import { requireAccount } from "./require-account.js";
+import { plainValueFromWoodpecker, quotedFromWoodpecker } from "./wording.js";
 
 const CREDENTIAL_IN_USE = "MICROSOFT_GRAPH_CREDENTIAL_IN_USE";
 const FREE_IT =
   "Disconnect or delete the Microsoft mailboxes that send through this credential first (get_domain lists each domain's mailboxes and their provider); deleting their domain deletes them too and frees the credential. Then call delete_microsoft_credential again.";
 
 const outputSchema = resultSchema({
-  statuses: ["deleted", "dry_run"],
-  errorKinds: COMMON_ERROR_KINDS,
+  statuses: ["deleted", "dry_run", "confirmation_required"],
+  errorKinds: [...COMMON_ERROR_KINDS, ...CONFIRMATION_ERROR_KINDS],
   reasons: ["credential_not_found", "credential_in_use"],
   fields: {
     credential_id: z.number().int().optional(),
     credential: CredentialSummarySchema.optional().describe(
-      "The credential as Woodpecker listed it just before the DELETE.",
+      "The credential as Woodpecker listed it during this call: what the deletion takes.",
     ),
+    confirmation: confirmationSchema().optional(),
+    confirmed_by: ConfirmedBySchema.optional(),
   },
 });
+
+type Fields = { credential: CredentialSummary };
 
 export const deleteMicrosoftCredential = defineTool({
   name: "delete_microsoft_credential",
   title: "Delete a Microsoft Graph credential",
   annotations: DELETES,
   description: [
-    "Deletes a Microsoft Graph app-only credential from the Woodpecker account. It cannot be undone. It first checks that the credential exists, and the result names what was deleted (name, tenant, client, secret expiry): tell the user.",
+    "Deletes a Microsoft Graph app-only credential from the Woodpecker account. It cannot be undone. Every call first reads the credential (name, tenant, client, secret expiry) and returns it as `credential`: tell the user exactly what goes.",
+    "Confirmation, as for delete_domain: when the client can show a form, the user is asked on the first call to type the credential id. Otherwise the first call answers status confirmation_required (a question, not an error) with confirmation.preview_token: show the user the credential and ask them; only if they agree, call again with confirm set to the id and preview_token exactly as given, within 10 minutes.",
     `Woodpecker refuses while a Microsoft mailbox still uses the credential (error.reason credential_in_use, error.code ${CREDENTIAL_IN_USE}): those mailboxes must be disconnected or deleted first, and deleting their domain also frees it. An unknown id is not_found (reason credential_not_found).`,
   ].join("\n\n"),
-  inputSchema: z.strictObject({ credential_id: CredentialIdInput }),
+  inputSchema: z.strictObject({
+    credential_id: CredentialIdInput,
+    confirm: z
+      .union([z.string().max(100), z.number()])
+      .optional()
+      .describe(
+        "Leave out on the first call. Once the user agreed to delete the credential the preview showed: its id.",
+      ),
+    preview_token: PreviewTokenInput,
+  }),
   outputSchema,
   target: ({ credential_id }) => ({ credential_id }),
-  async handler({ credential_id }, context): Promise<ToolSuccess<typeof outputSchema>> {
-    const client = requireClient(context);
-    const what = `Microsoft credential ${credential_id}`;
-    const { data: credentials } = await explainFailures(
-      client.listMicrosoftCredentials(context.call),
-      { step: "preview", what },
-    );
-    const credential = credentials.find((item) => item.credential_id === credential_id);
-    if (credential === undefined) {
-      throw new ToolFailure(
-        "not_found",
-        `Nothing was deleted: Woodpecker lists no ${what} on this account.`,
-        notFound.hint,
-        { reason: "credential_not_found", retryable: false },
-      );
-    }
-    const named = describe(credential);
-    const sent = await explainFailures(
+  async handler(
+    { credential_id, confirm, preview_token },
+    context,
+  ): Promise<ToolAnswer<typeof outputSchema>> {
+    const { client } = requireAccount(context);
+    const deletion = credentialDeletion(client, credential_id, context.call);
+    const decision = await context.confirm(deletion, await deletion.read(), {
+      confirm: confirm === undefined ? undefined : String(confirm),
+      previewToken: preview_token,
+    });
+    if (!decision.confirmed) return decision.answer;
+    const { shown, by } = decision;
+    const { credential } = shown.fields;
+    const outcome = await explainFailures(
       context.sendDelete({
+        key: `credential:${credential_id}`,
         description: `DELETE /mailboxes/microsoft/credentials/${credential_id}`,
         send: (options) => client.deleteMicrosoftCredential(credential_id, options),
       }),
-      { step: "delete", what: named, meaning: credentialMeaning(named) },
+      { step: "delete", what: deletion.name, meaning: credentialMeaning(deletion.name) },
       { credential },
     );
-    if (sent === "dry_run") {
+    const named = `${shown.words}.${shown.quoted === undefined ? "" : ` ${shown.quoted}`}`;
+    if (outcome.dryRun) {
       return {
         status: "dry_run",
         credential_id,
         credential,
-        message: `${capitalize(named)} exists and would be deleted; no DELETE was sent, nothing was deleted.`,
+        confirmed_by: by,
+        message: `It exists and would be deleted; every check and the confirmation passed, but no DELETE was sent and nothing was deleted: ${named}`,
       };
     }
     return {
       status: "deleted",
       credential_id,
       credential,
-      http_status: sent.status,
-      attempts: sent.attempts,
-      message: `Deleted ${named} (HTTP ${sent.status}). This cannot be undone.`,
+      confirmed_by: by,
+      http_status: outcome.sent.status,
+      attempts: outcome.sent.attempts,
+      message: `Deleted (HTTP ${outcome.sent.status}); this cannot be undone: ${named}`,
     };
   },
 });
 
-const notFound = {
-  hint: "Check the id: list_microsoft_credentials lists the credentials of the account. It may have been deleted already.",
-};
-
-/** `Microsoft credential 22334455 ("MS Graph app", tenant bbfb…)`: Woodpecker's name quoted. */
-function describe(credential: CredentialSummary): string {
-  const name = credential.name === null ? "" : `${JSON.stringify(credential.name)}, `;
-  return `Microsoft credential ${credential.credential_id} (${name}tenant ${credential.tenant_id})`;
+/** What delete_microsoft_credential hands the confirmation engine. */
+function credentialDeletion(
+  client: WoodpeckerClient,
+  credentialId: number,
+  call: CallOptions,
+): Deletion<Fields> {
+  const name = `Microsoft credential ${credentialId}`;
+  return {
+    binding: { tool: "delete_microsoft_credential", target: String(credentialId) },
+    name,
+    confirmValue: String(credentialId),
+    valueKind: "the credential id",
+    accepts: (value) => value.trim() === String(credentialId),
+    read: () => readPreview(client, credentialId, call),
+    change: detailsChange,
+  };
 }
+
+/** The preview: the credential as Woodpecker lists it now; not listed → not_found, nothing sent. */
+async function readPreview(
+  client: WoodpeckerClient,
+  credentialId: number,
+  call: CallOptions,
+): Promise<Shown<Fields>> {
+  const name = `Microsoft credential ${credentialId}`;
+  const { data: credentials } = await explainFailures(client.listMicrosoftCredentials(call), {
+    step: "preview",
+    what: name,
+  });
+  const credential = credentials.find((item) => item.credential_id === credentialId);
+  if (credential === undefined) {
+    throw new ToolFailure(
+      "not_found",
+      `Nothing was deleted: Woodpecker lists no ${name} on this account.`,
+      NOT_FOUND_HINT,
+      { reason: "credential_not_found", retryable: false },
+    );
+  }
+  const tenant = plainValueFromWoodpecker(credential.tenant_id);
+  const client_ = plainValueFromWoodpecker(credential.client_id);
+  const expires =
+    credential.secret_expires_at === null
+      ? "not given"
+      : plainValueFromWoodpecker(credential.secret_expires_at);
+  const nameQuoted =
+    credential.name === null ? undefined : quotedFromWoodpecker(credential.name, 100);
+  return {
+    cascade: {
+      count: 1,
+      items: [
+        `name=${credential.name ?? ""}`,
+        `tenant_id=${credential.tenant_id}`,
+        `client_id=${credential.client_id}`,
+        `secret_expires_at=${credential.secret_expires_at ?? ""}`,
+      ],
+    },
+    words: `${name} (tenant ${tenant}, client ${client_}, secret expiring ${expires})`,
+    ...(nameQuoted === undefined ? {} : { quoted: `Woodpecker's name for it: ${nameQuoted}.` }),
+    question: {
+      title: `Delete ${name} for good?`,
+      lead: "It cannot be undone. Woodpecker's record of it:",
+      items: [
+        `name (as Woodpecker has it): ${nameQuoted ?? "none"}`,
+        `tenant: ${tenant}`,
+        `client: ${client_}`,
+        `secret expires: ${expires}`,
+      ],
+      instruction: "Type the credential id to confirm.",
+      fieldTitle: `Type ${credentialId} to delete it`,
+      accepts: (typed) => typed.trim() === String(credentialId),
+    },
+    fields: { credential },
+  };
+}
+
+function detailsChange(before: Cascade, after: Cascade): ChangeReport {
+  const changed = after.items
+    .filter((item) => !before.items.includes(item))
+    .map((item) => item.slice(0, item.indexOf("=")));
+  return { words: `Woodpecker's record of it changed: ${changed.join(", ") || "its details"}` };
+}
+
+const NOT_FOUND_HINT =
+  "Check the id: list_microsoft_credentials lists the credentials of the account. It may have been deleted already.";
 
 function credentialMeaning(named: string): (failure: HttpFailure) => Meaning | undefined {
   return ({ status, body }) => {
     if (status === 404) {
-      return { reason: "credential_not_found", because: `Woodpecker has no ${named}`, ...notFound };
+      return {
+        reason: "credential_not_found",
+        because: `Woodpecker has no ${named}`,
+        hint: NOT_FOUND_HINT,
+      };
     }
     if (status === 422 && body.code === CREDENTIAL_IN_USE) {
       return {

@@ -1,9 +1,9 @@
 import { ApiError } from "../woodpecker/api-error.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import type { DomainDetails, Mailbox } from "../woodpecker/responses.js";
+import { PREVIEW_MAILBOX_LIMIT, type Preview } from "../results/schema.js";
 import { apiFailure, type HttpFailure, type Meaning } from "./api-failure.js";
 import { displayDomain } from "./wording.js";
-import { PREVIEW_MAILBOX_LIMIT, type Preview } from "../results/schema.js";
 
 export interface DomainRead {
   details: DomainDetails;
@@ -39,12 +39,14 @@ export async function readDomain(
   });
 }
 
+/** What deleting the domain takes: Woodpecker's count, and what it listed (the first 100 carried). */
 export function previewOf(domainName: string, { details, mailboxes }: DomainRead): Preview {
   return {
     domain_name: domainName,
     is_ready: details.is_ready,
     provider: details.provider,
-    mailboxes_count: mailboxes.length,
+    mailboxes_count: details.mailboxes_count,
+    mailboxes_listed: mailboxes.length,
     mailboxes: mailboxes
       .slice(0, PREVIEW_MAILBOX_LIMIT)
       .map(({ email, status }) => ({ email, status })),
@@ -74,20 +76,47 @@ export function domainMeanings(domainName: string) {
   } as const satisfies Record<string, Meaning>;
 }
 
-/** What Woodpecker's domain answers mean: 404, and the issues of a 422 `validation_error`. */
+/**
+ * What Woodpecker's domain answers mean: a 404, and the issues of a 422 `validation_error`. The
+ * page documents only the issue `not_found`; other issues are read by whole words, never by a
+ * part of one ("already" holds "ready").
+ */
 export function domainMeaning(domainName: string): (failure: HttpFailure) => Meaning | undefined {
   const meanings = domainMeanings(domainName);
   return ({ status, body }) => {
-    const issues = (body.fields ?? []).map((field) => field.issue.toLowerCase());
-    if (status === 404 || (status === 422 && issues.includes("not_found")))
-      return meanings.notFound;
+    if (status === 404) return meanings.notFound;
     if (status !== 422) return undefined;
-    if (issues.some((issue) => /ready/.test(issue))) return meanings.notReady;
-    if (issues.some((issue) => /progress|already|pending|deleting/.test(issue))) {
+    const issues = (body.fields ?? []).map((field) => issueWords(field.issue));
+    const has = (test: (words: string[]) => boolean) => issues.some(test);
+    if (has((words) => adjacent(words, "not", "found"))) return meanings.notFound;
+    if (
+      has(
+        (words) =>
+          words.includes("progress") ||
+          words.includes("deleting") ||
+          words.includes("already") ||
+          adjacent(words, "being", "deleted"),
+      )
+    ) {
       return meanings.inProgress;
+    }
+    if (has((words) => words.includes("ready") || words.includes("unready"))) {
+      return meanings.notReady;
     }
     return undefined;
   };
+}
+
+/** `already_being_deleted` → ["already", "being", "deleted"]. */
+export function issueWords(issue: string): string[] {
+  return issue
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+function adjacent(words: readonly string[], first: string, second: string): boolean {
+  return words.some((word, index) => word === first && words[index + 1] === second);
 }
 
 function isNotFound(error: unknown): boolean {

@@ -1,17 +1,18 @@
 import * as z from "zod";
 import { defineTool, READS } from "./define.js";
-import { readDomain } from "./domain-reads.js";
+import { previewOf, readDomain } from "./domain-reads.js";
 import { DomainNameInput } from "./inputs.js";
-import { requireClient } from "./require-client.js";
+import { requireAccount } from "./require-account.js";
 import { COMMON_ERROR_KINDS } from "../results/failure.js";
-import { PREVIEW_MAILBOX_LIMIT, resultSchema, type ToolSuccess } from "../results/schema.js";
-import { countOf, displayDomain, listSome } from "./wording.js";
+import { PREVIEW_MAILBOX_LIMIT, resultSchema, type ToolAnswer } from "../results/schema.js";
+import { countNote, countOf, displayDomain, emailFromWoodpecker, listSome } from "./wording.js";
 
 const DomainSchema = z.object({
   domain_name: z.string(),
   is_ready: z.boolean(),
   provider: z.string().nullable(),
-  mailboxes_count: z.number().int(),
+  mailboxes_count: z.number().int().describe("Woodpecker's own count of the domain's mailboxes."),
+  mailboxes_listed: z.number().int().describe("How many mailboxes Woodpecker listed."),
   max_mailboxes: z.number().int().nullable(),
   all_mailboxes_are_ready: z.boolean().nullable(),
   is_custom_domain: z.boolean(),
@@ -49,20 +50,28 @@ export const getDomain = defineTool({
   inputSchema: z.strictObject({ domain_name: DomainNameInput }),
   outputSchema,
   target: ({ domain_name }) => ({ domain_name }),
-  async handler({ domain_name }, context): Promise<ToolSuccess<typeof outputSchema>> {
-    const read = await readDomain(requireClient(context), domain_name, "read", context.call);
+  async handler({ domain_name }, context): Promise<ToolAnswer<typeof outputSchema>> {
+    const { client } = requireAccount(context);
+    const read = await readDomain(client, domain_name, "read", context.call);
+    const preview = previewOf(domain_name, read);
     const domain = {
       domain_name,
       ...read.details,
+      mailboxes_listed: preview.mailboxes_listed,
       mailboxes: read.mailboxes.slice(0, PREVIEW_MAILBOX_LIMIT),
-      mailboxes_truncated: read.mailboxes.length > PREVIEW_MAILBOX_LIMIT,
+      mailboxes_truncated: preview.mailboxes_truncated,
     };
     const state = domain.is_ready ? "is ready" : "is not ready yet";
-    const emails = read.mailboxes.map((mailbox) => mailbox.email);
+    const emails = listSome(
+      read.mailboxes.map((mailbox) => emailFromWoodpecker(mailbox.email)),
+      10,
+    );
     const mailboxes =
-      emails.length === 0
-        ? "no mailboxes"
-        : `${countOf(emails.length, "mailbox", "mailboxes")}: ${listSome(emails, 10)}`;
+      preview.mailboxes_count !== preview.mailboxes_listed
+        ? `mailboxes (${countNote(preview)}${preview.mailboxes_listed === 0 ? "" : `: ${emails}`})`
+        : preview.mailboxes_count === 0
+          ? "no mailboxes"
+          : `${countOf(preview.mailboxes_count, "mailbox", "mailboxes")}: ${emails}`;
     return {
       status: "ok",
       domain_name,

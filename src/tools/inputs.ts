@@ -40,3 +40,11 @@ export const CredentialIdInput = z
   .describe(
     "The id of the Microsoft Graph app-only credential, e.g. 22334455 (list_microsoft_credentials lists them).",
   );
+
+export const PreviewTokenInput = z
+  .string()
+  .max(100)
+  .optional()
+  .describe(
+    "Leave out on the first call. With confirm: confirmation.preview_token from the confirmation_required answer whose preview the user agreed to, unchanged.",
+  );

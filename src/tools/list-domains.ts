@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { defineListTool } from "./list-tool.js";
-import { countOf, displayDomain } from "./wording.js";
+import { countOf, domainFromWoodpecker } from "./wording.js";
 
 export const listDomains = defineListTool({
   name: "list_domains",
@@ -23,7 +23,7 @@ export const listDomains = defineListTool({
     noun: ["domain", "domains"],
     label: (domain) => {
       const mailboxes = countOf(domain.mailboxes_count, "mailbox", "mailboxes");
-      return `${displayDomain(domain.domain_name)} (${mailboxes}${domain.is_ready ? "" : ", not ready"})`;
+      return `${domainFromWoodpecker(domain.domain_name)} (${mailboxes}${domain.is_ready ? "" : ", not ready"})`;
     },
   },
   list: (client, call) => client.listDomains(call),

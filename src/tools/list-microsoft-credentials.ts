@@ -1,5 +1,6 @@
 import { defineListTool } from "./list-tool.js";
 import { CredentialSummarySchema } from "../results/schema.js";
+import { quotedFromWoodpecker } from "./wording.js";
 
 export const listMicrosoftCredentials = defineListTool({
   name: "list_microsoft_credentials",
@@ -14,7 +15,7 @@ export const listMicrosoftCredentials = defineListTool({
     noun: ["Microsoft credential", "Microsoft credentials"],
     // Woodpecker's name for it, quoted as Woodpecker's.
     label: ({ credential_id, name }) =>
-      `${credential_id}${name === null ? "" : ` ${JSON.stringify(name)}`}`,
+      `${credential_id}${name === null ? "" : ` ${quotedFromWoodpecker(name)}`}`,
   },
   list: (client, call) => client.listMicrosoftCredentials(call),
 });

@@ -3,8 +3,8 @@ import type { CallOptions, Reply, WoodpeckerClient } from "../woodpecker/client.
 import { explainFailures } from "./api-failure.js";
 import { defineTool, READS } from "./define.js";
 import type { ToolName } from "./names.js";
-import { requireClient } from "./require-client.js";
-import { resultSchema, type ToolSuccess } from "../results/schema.js";
+import { requireAccount } from "./require-account.js";
+import { resultSchema, type ToolAnswer } from "../results/schema.js";
 import { COMMON_ERROR_KINDS } from "../results/failure.js";
 import { countOf, listSome } from "./wording.js";
 
@@ -43,16 +43,19 @@ export function defineListTool<Field extends string, Item extends z.ZodObject>(s
     description: spec.description,
     inputSchema: z.strictObject({}),
     outputSchema,
-    async handler(_input, context): Promise<ToolSuccess<typeof outputSchema>> {
-      const { data } = await explainFailures(spec.list(requireClient(context), context.call), {
-        step: "read",
-        what: `the ${noun[1]} of the account`,
-      });
+    async handler(_input, context): Promise<ToolAnswer<typeof outputSchema>> {
+      const { data } = await explainFailures(
+        spec.list(requireAccount(context).client, context.call),
+        {
+          step: "read",
+          what: `the ${noun[1]} of the account`,
+        },
+      );
       const message =
         data.length === 0
           ? `The account has no ${noun[1]}.`
           : `The account has ${countOf(data.length, ...noun)}: ${listSome(data.map(label), NAMED_IN_MESSAGE)}.`;
-      return { status: "ok", message, [field]: data } as ToolSuccess<typeof outputSchema>;
+      return { status: "ok", message, [field]: data } as ToolAnswer<typeof outputSchema>;
     },
   });
 }

@@ -1,7 +1,11 @@
 import { domainToUnicode } from "node:url";
 import type { Preview } from "../results/schema.js";
+import { isPlainEmail, isPlainHostname } from "../woodpecker/domain-name.js";
+import { sanitize } from "../woodpecker/untrusted-text.js";
 
-// How targets and cascades are named in messages and prompts.
+// How targets and cascades are named in this server's sentences. A name or email from
+// Woodpecker enters a sentence only when it is plainly one; anything else is shown as a quoted,
+// labelled excerpt, so that text in Woodpecker's data never reads as this server's own words.
 
 /** `piedpiper.com`, or both forms of an internationalized name: `bücher.de (xn--bcher-kva.de)`. */
 export function displayDomain(asciiName: string): string {
@@ -9,12 +13,50 @@ export function displayDomain(asciiName: string): string {
   return unicode === "" || unicode === asciiName ? asciiName : `${unicode} (${asciiName})`;
 }
 
-/** "piedpiper.com and its 3 mailboxes: richard@piedpiper.com, …" (at most `limit` listed). */
-export function describeCascade(preview: Preview, limit = 10): string {
+/** A domain name from Woodpecker, in a sentence: itself when plain, else a labelled quote. */
+export function domainFromWoodpecker(name: string): string {
+  return isPlainHostname(name) ? displayDomain(name.toLowerCase()) : unusual("domain name", name);
+}
+
+/** A mailbox email from Woodpecker, in a sentence: itself when plain, else a labelled quote. */
+export function emailFromWoodpecker(email: string): string {
+  return isPlainEmail(email) ? email : unusual("email", email);
+}
+
+/** Any other text from Woodpecker: always quoted, short, and labelled as Woodpecker's. */
+export function quotedFromWoodpecker(text: string, maxLength = 80): string {
+  return JSON.stringify(sanitize(text, maxLength));
+}
+
+/** An id or date from Woodpecker (a tenant, a client, an expiry): itself when plain, else quoted. */
+export function plainValueFromWoodpecker(value: string): string {
+  return /^[A-Za-z0-9:.+_-]{1,64}$/.test(value) ? value : quotedFromWoodpecker(value, 64);
+}
+
+function unusual(what: string, value: string): string {
+  return `[an unusual ${what}, quoted as Woodpecker sent it: ${quotedFromWoodpecker(value, 60)}]`;
+}
+
+/**
+ * What deleting a domain takes, in words: "piedpiper.com and its 3 mailboxes: richard@…, …", or,
+ * when Woodpecker's count differs from what it listed, "piedpiper.com and every mailbox on it
+ * (Woodpecker counts 150 mailboxes on piedpiper.com; it listed 2: …)". The emails are plain: a
+ * preview holding any other is refused before it is described.
+ */
+export function describeCascade(preview: Preview, emails: readonly string[], limit = 10): string {
   const domain = displayDomain(preview.domain_name);
-  if (preview.mailboxes_count === 0) return `${domain}, which has no mailboxes`;
-  const emails = preview.mailboxes.map((mailbox) => mailbox.email);
-  return `${domain} and its ${countOf(preview.mailboxes_count, "mailbox", "mailboxes")}: ${listSome(emails, limit, preview.mailboxes_count)}`;
+  const { mailboxes_count: count, mailboxes_listed: listed } = preview;
+  if (count === listed) {
+    if (count === 0) return `${domain}, which has no mailboxes`;
+    return `${domain} and its ${countOf(count, "mailbox", "mailboxes")}: ${listSome(emails, limit)}`;
+  }
+  return `${domain} and every mailbox on it (${countNote(preview)}${listed === 0 ? "" : `: ${listSome(emails, limit)}`})`;
+}
+
+/** "Woodpecker counts 150 mailboxes on piedpiper.com; it listed 2" */
+export function countNote(preview: Preview): string {
+  const counted = countOf(preview.mailboxes_count, "mailbox", "mailboxes");
+  return `Woodpecker counts ${counted} on ${displayDomain(preview.domain_name)}; it listed ${preview.mailboxes_listed}`;
 }
 
 /** "a, b, c and 7 more": at most `limit` items, out of `total`. */

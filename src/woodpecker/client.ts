@@ -49,6 +49,8 @@ export interface RetryNotice {
 export interface CallOptions {
   signal?: AbortSignal;
   onRetry?: (notice: RetryNotice) => void;
+  /** Called as each attempt leaves for Woodpecker (for a DELETE: from then on it may happen). */
+  onSend?: () => void;
 }
 
 /** A documented success: what it carried, its status, and how many attempts it took. */
@@ -140,6 +142,7 @@ export class WoodpeckerClient {
             (request, _options, { retryCount }) => {
               attempts = retryCount + 1;
               this.#logAttempt(request, attempts);
+              options.onSend?.();
             },
           ],
           beforeRetry: [

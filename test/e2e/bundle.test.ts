@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../src/tools/names.js";
+import { confirmedThrough } from "../helpers/results.js";
 import { toolNames, withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -50,12 +51,10 @@ describe("the MCP Bundle", () => {
     expect(Object.keys(manifest.user_config).sort()).toEqual(Object.keys(userConfig).sort());
     await withServer(entry, async (client) => {
       expect(await toolNames(client)).toEqual(TOOL_NAMES);
-      await client.callTool({ name: "delete_domain", arguments: { domain_name: "piedpiper.com" } });
-      const response = await client.callTool({
-        name: "delete_domain",
-        arguments: { domain_name: "piedpiper.com", confirm: "piedpiper.com" },
+      const { result } = await confirmedThrough(client, "delete_domain", {
+        domain_name: "piedpiper.com",
       });
-      expect(response.structuredContent).toMatchObject({
+      expect(result).toMatchObject({
         ok: true,
         status: "dry_run",
         dry_run: true,

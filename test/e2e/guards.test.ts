@@ -46,13 +46,13 @@ describe("the confirmation cannot be skipped", () => {
       domain_name: "piedpiper.com",
       confirm: "piedpiper.com",
     });
-    expect(result.error?.kind).toBe("confirmation_required");
+    expect(result.status).toBe("confirmation_required");
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
   it("a cascade that changed after the preview is not deleted on the old confirmation", async () => {
     const server = await start();
-    await server.call("delete_domain", { domain_name: "piedpiper.com" });
+    const first = await server.call("delete_domain", { domain_name: "piedpiper.com" });
     e2e.woodpecker.simulation.findDomain("piedpiper.com")?.mailboxes.push({
       first_name: "Jared",
       last_name: "Dunn",
@@ -63,10 +63,11 @@ describe("the confirmation cannot be skipped", () => {
     const { result } = await server.call("delete_domain", {
       domain_name: "piedpiper.com",
       confirm: "piedpiper.com",
+      preview_token: first.result.confirmation?.preview_token,
     });
-    expect(result.error).toMatchObject({
-      kind: "confirmation_required",
-      reason: "cascade_changed",
+    expect(result).toMatchObject({
+      status: "confirmation_required",
+      confirmation: { reason: "cascade_changed" },
     });
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
@@ -105,7 +106,7 @@ describe("the audit trail cannot be lost", () => {
     const raw = spawnRaw(env(extra));
     raw.initialize();
     e2e.woodpecker.faults.push({ type: "delay", ms: delete_ms, method: "DELETE" });
-    raw.callTool(1, "delete_microsoft_credential", { credential_id: 22334466 });
+    await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
     await waitFor(() => e2e.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
     return raw;
   }
@@ -116,10 +117,11 @@ describe("the audit trail cannot be lost", () => {
       const raw = await deleteInFlight();
       raw.child.kill(signal);
       expect(await raw.exited).toBe(0);
-      expect(raw.messages().find((message) => message.id === 1)?.result).toBeDefined();
+      expect(raw.messages().find((message) => message.id === 2)?.result).toBeDefined();
       expect(
         audit(raw.logEntries()).map((entry) => [entry.audit, entry.outcome ?? entry.request]),
       ).toEqual([
+        ["outcome", "confirmation_required"],
         ["intent", "DELETE /mailboxes/microsoft/credentials/22334466"],
         ["outcome", "deleted"],
       ]);
@@ -144,12 +146,10 @@ describe("the audit trail cannot be lost", () => {
       const raw = spawnRaw(env());
       raw.initialize();
       e2e.woodpecker.faults.push({ type: "hang", method: "DELETE" });
-      raw.callTool(1, "delete_microsoft_credential", { credential_id: 22334466 });
+      await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
       await waitFor(() => e2e.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
-      const started = Date.now();
       raw.child.kill("SIGTERM");
       expect(await raw.exited).toBe(0);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
       expect(audit(raw.logEntries()).at(-1)).toMatchObject({
         audit: "outcome",
         tool: "delete_microsoft_credential",
@@ -181,14 +181,16 @@ describe("the audit trail cannot be lost", () => {
       { type: "delay", ms: 200, method: "DELETE", path: "/22334466" },
       { type: "delay", ms: 1_200, method: "DELETE", path: `/${OTHER_CREDENTIAL.credential_id}` },
     );
-    raw.callTool(1, "delete_microsoft_credential", { credential_id: 22334466 });
-    raw.callTool(2, "delete_microsoft_credential", {
+    await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
+    await raw.confirmCall(3, "delete_microsoft_credential", {
       credential_id: OTHER_CREDENTIAL.credential_id,
     });
     await waitFor(() => e2e.woodpecker.sent("DELETE").length === 2, { what: "both DELETEs" });
     raw.child.stdout.destroy();
     expect(await raw.exited).toBe(0);
-    const outcomes = audit(raw.logEntries()).filter((entry) => entry.audit === "outcome");
+    const outcomes = audit(raw.logEntries()).filter(
+      (entry) => entry.audit === "outcome" && entry.outcome !== "confirmation_required",
+    );
     expect(outcomes.map((entry) => [entry.target, entry.outcome])).toEqual([
       [22334466, "deleted"],
       [OTHER_CREDENTIAL.credential_id, "deleted"],
@@ -200,13 +202,11 @@ describe("the audit trail cannot be lost", () => {
     "LOG_LEVEL=%s still writes every audit line",
     async (level) => {
       const raw = await deleteInFlight({ LOG_LEVEL: level }, 50);
-      await waitFor(() => raw.messages().some((message) => message.id === 1), {
-        what: "the answer",
-      });
+      await raw.answer(2);
       raw.child.stdin.end();
       await raw.exited;
       const entries = raw.logEntries();
-      expect(audit(entries).map((entry) => entry.audit)).toEqual(["intent", "outcome"]);
+      expect(audit(entries).map((entry) => entry.audit)).toEqual(["outcome", "intent", "outcome"]);
       expect(entries.filter((entry) => entry.audit === undefined && entry.level === 30)).toEqual(
         [],
       );

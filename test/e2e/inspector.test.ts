@@ -39,22 +39,61 @@ describe.skipIf(!supported)(
       expect(listing.tools[2]?.annotations).toMatchObject({ destructiveHint: true });
     });
 
-    it("calls a tool against the sandbox", { timeout: 300_000 }, () => {
-      const result = inspector(
-        "--method",
-        "tools/call",
-        "--tool-name",
-        "delete_microsoft_credential",
-        "--tool-arg",
-        "credential_id=22334466",
-      ) as {
-        structuredContent: object;
-      };
-      expect(result.structuredContent).toMatchObject({
-        ok: true,
-        status: "deleted",
-        sandbox: true,
-      });
-    });
+    it(
+      "takes confirmation_required as an answer: it prints it and exits 0",
+      { timeout: 300_000 },
+      () => {
+        const result = inspector(
+          "--method",
+          "tools/call",
+          "--tool-name",
+          "delete_domain",
+          "--tool-arg",
+          "domain_name=piedpiper.com",
+        ) as { isError?: boolean; structuredContent: object };
+        expect(result.isError).toBe(false);
+        expect(result.structuredContent).toMatchObject({
+          ok: false,
+          status: "confirmation_required",
+          preview: { mailboxes_count: 3 },
+        });
+      },
+    );
+
+    it(
+      "confirms in a new process with the token of another, as this CLI runs one per call",
+      { timeout: 300_000 },
+      () => {
+        const asked = inspector(
+          "--method",
+          "tools/call",
+          "--tool-name",
+          "delete_microsoft_credential",
+          "--tool-arg",
+          "credential_id=22334466",
+        ) as { structuredContent: { confirmation: { preview_token: string } } };
+        const token = asked.structuredContent.confirmation.preview_token;
+        const result = inspector(
+          "--method",
+          "tools/call",
+          "--tool-name",
+          "delete_microsoft_credential",
+          "--tool-arg",
+          "credential_id=22334466",
+          "--tool-arg",
+          "confirm=22334466",
+          "--tool-arg",
+          `preview_token=${token}`,
+        ) as {
+          structuredContent: object;
+        };
+        expect(result.structuredContent).toMatchObject({
+          ok: true,
+          status: "deleted",
+          confirmed_by: "agent",
+          sandbox: true,
+        });
+      },
+    );
   },
 );

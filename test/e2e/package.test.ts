@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { SERVER_NAME, SERVER_VERSION } from "../../src/package-info.js";
+import { confirmedThrough } from "../helpers/results.js";
 import { withServer } from "../helpers/spawn.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -36,11 +37,10 @@ describe("the npm package", () => {
     expect(execFileSync(bin, ["--version"], { encoding: "utf8" })).toBe(`${SERVER_VERSION}\n`);
 
     await withServer({ command: bin, args: ["--sandbox"] }, async (client) => {
-      const response = await client.callTool({
-        name: "delete_microsoft_credential",
-        arguments: { credential_id: 22334466 },
+      const { result } = await confirmedThrough(client, "delete_microsoft_credential", {
+        credential_id: 22334466,
       });
-      expect(response.structuredContent).toMatchObject({
+      expect(result).toMatchObject({
         ok: true,
         status: "deleted",
         sandbox: true,

@@ -17,23 +17,32 @@ describe("--sandbox", () => {
         args: ["--sandbox"],
         env: { WOODPECKER_MAX_RETRIES: "0" },
       }));
+      const meaning = (result: {
+        sandbox: boolean;
+        message: string;
+        status: string;
+        error?: { kind: string; reason?: string | undefined } | undefined;
+      }) => {
+        expect(result.sandbox).toBe(true);
+        expect(result.message).toMatch(/^Sandbox: /);
+        return result.error?.reason ?? result.error?.kind ?? result.status;
+      };
       const outcome = async (
         name: Parameters<SpawnedServer["call"]>[0],
         args: Record<string, unknown> = {},
-      ) => {
-        const { result } = await s.call(name, args);
-        expect(result.sandbox).toBe(true);
-        expect(result.message).toMatch(/^Sandbox: /);
-        const error: { kind: string; reason?: string | undefined } | undefined = result.error;
-        return error?.reason ?? error?.kind ?? result.status;
-      };
-      const confirmed = (domain: string) => ({ domain_name: domain, confirm: domain });
+      ) => meaning((await s.call(name, args)).result);
+      /** What an agent gets once the person agreed: the confirm, with the token. */
+      const confirmed = async (
+        name: "delete_domain" | "delete_microsoft_credential",
+        args: Record<string, unknown>,
+      ) => meaning((await s.confirmed(name, args)).result);
 
       const domains = await s.call("list_domains");
       expect(domains.result.domains?.map((domain) => domain.domain_name)).toEqual([
         "piedpiper.com",
         "hooli.com",
         "xn--bcher-kva.de",
+        "endframe.com",
         "aviato.com",
         "raviga.com",
       ]);
@@ -42,10 +51,13 @@ describe("--sandbox", () => {
         22334455, 22334466, 22334477,
       ]);
 
-      expect(await outcome("delete_microsoft_credential", { credential_id: 22334455 })).toBe(
+      expect(await confirmed("delete_microsoft_credential", { credential_id: 22334455 })).toBe(
         "credential_in_use",
       );
       expect(await outcome("delete_microsoft_credential", { credential_id: 22334466 })).toBe(
+        "confirmation_required",
+      );
+      expect(await confirmed("delete_microsoft_credential", { credential_id: 22334466 })).toBe(
         "deleted",
       );
       expect(await outcome("delete_microsoft_credential", { credential_id: 22334466 })).toBe(
@@ -55,12 +67,11 @@ describe("--sandbox", () => {
       expect(await outcome("delete_domain", { domain_name: "PiedPiper.com" })).toBe(
         "confirmation_required",
       );
-      expect(await outcome("delete_domain", confirmed("PiedPiper.com"))).toBe("deletion_accepted");
-      expect(await outcome("get_domain", { domain_name: "piedpiper.com" })).toBe("ok");
-      expect(await outcome("delete_domain", confirmed("piedpiper.com"))).toBe(
-        "confirmation_required",
+      expect(await confirmed("delete_domain", { domain_name: "PiedPiper.com" })).toBe(
+        "deletion_accepted",
       );
-      expect(await outcome("delete_domain", confirmed("piedpiper.com"))).toBe(
+      expect(await outcome("get_domain", { domain_name: "piedpiper.com" })).toBe("ok");
+      expect(await confirmed("delete_domain", { domain_name: "piedpiper.com" })).toBe(
         "domain_deletion_in_progress",
       );
 
@@ -74,20 +85,28 @@ describe("--sandbox", () => {
           what: "the deletion to complete",
         },
       );
-      expect(await outcome("delete_microsoft_credential", { credential_id: "22334455" })).toBe(
+      expect(await confirmed("delete_microsoft_credential", { credential_id: "22334455" })).toBe(
         "deleted",
       );
 
-      expect(await outcome("delete_domain", confirmed("aviato.com"))).toBe("domain_not_ready");
+      expect(await confirmed("delete_domain", { domain_name: "aviato.com" })).toBe(
+        "domain_not_ready",
+      );
       expect(await outcome("delete_domain", { domain_name: "raviga.com" })).toBe(
         "confirmation_required",
       );
-      expect(await outcome("delete_domain", confirmed("raviga.com"))).toBe(
+      expect(await confirmed("delete_domain", { domain_name: "raviga.com" })).toBe(
         "domain_deletion_in_progress",
       );
-      expect(await outcome("delete_domain", confirmed("endframe.io"))).toBe("domain_not_found");
-      expect(await outcome("delete_microsoft_credential", { credential_id: 22334477 })).toBe(
+      expect(await confirmed("delete_domain", { domain_name: "endframe.io" })).toBe(
+        "domain_not_found",
+      );
+      expect(await confirmed("delete_microsoft_credential", { credential_id: 22334477 })).toBe(
         "credential_in_use",
+      );
+      const endframe = await s.call("delete_domain", { domain_name: "endframe.com" });
+      expect(endframe.result.message).toContain(
+        "Woodpecker counts 3 mailboxes on endframe.com; it listed 2: ed@endframe.com, jack@endframe.com",
       );
       expect(s.stderr.join("")).toMatch(/SANDBOX mode/);
     },
@@ -98,7 +117,7 @@ describe("--sandbox", () => {
       args: ["--sandbox"],
       env: { WOODPECKER_API_KEY: "real-key-must-stay-home", LOG_LEVEL: "debug" },
     });
-    const { result } = await server.call("delete_microsoft_credential", {
+    const { result } = await server.confirmed("delete_microsoft_credential", {
       credential_id: 22334466,
     });
     expect(result).toMatchObject({ ok: true, status: "deleted", sandbox: true });
@@ -108,13 +127,22 @@ describe("--sandbox", () => {
 
   it("WOODPECKER_SANDBOX=true is the same as --sandbox, and works with a dry run", async () => {
     server = await spawnServer({ env: { WOODPECKER_SANDBOX: "true", WOODPECKER_DRY_RUN: "true" } });
-    await server.call("delete_domain", { domain_name: "hooli.com" });
+    const { result } = await server.confirmed("delete_domain", { domain_name: "hooli.com" });
+    expect(result).toMatchObject({ ok: true, status: "dry_run", sandbox: true, dry_run: true });
+    expect(result.message).toMatch(/^Dry run: Sandbox: hooli.com and its 2 mailboxes/);
+  });
+
+  it("confirms with a token from another sandbox process, as a process-per-call client needs", async () => {
+    const first = await spawnServer({ args: ["--sandbox"] });
+    const preview = await first.call("delete_domain", { domain_name: "hooli.com" });
+    await first.close();
+    server = await spawnServer({ args: ["--sandbox"] });
     const { result } = await server.call("delete_domain", {
       domain_name: "hooli.com",
       confirm: "hooli.com",
+      preview_token: preview.result.confirmation?.preview_token,
     });
-    expect(result).toMatchObject({ ok: true, status: "dry_run", sandbox: true, dry_run: true });
-    expect(result.message).toMatch(/^Dry run: Sandbox: hooli.com and its 2 mailboxes/);
+    expect(result).toMatchObject({ status: "deletion_accepted", sandbox: true });
   });
 
   it("is never used unless asked: no key stays not_configured", async () => {

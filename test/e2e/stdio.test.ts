@@ -13,7 +13,12 @@ import { join } from "node:path";
 import type { ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SERVER_VERSION } from "../../src/package-info.js";
-import { ERROR_KINDS, type ErrorKind } from "../../src/results/failure.js";
+import {
+  COMMON_ERROR_KINDS,
+  CONFIRMATION_ERROR_KINDS,
+  DOMAIN_GUARD_ERROR_KINDS,
+  type ErrorKind,
+} from "../../src/results/failure.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
 import {
   BUILT_SERVER,
@@ -68,6 +73,7 @@ describe("the built server over stdio", () => {
       onElicit: (): ElicitResult => ({ action: "decline" }),
     });
     const unconfigured = await start({ env: { LOG_LEVEL: "debug" } });
+    const personOnly = await start({ env: baseEnv({ WOODPECKER_CONFIRMATION: "person" }) });
     const record = async (
       server: SpawnedServer,
       name: Parameters<SpawnedServer["call"]>[0],
@@ -79,8 +85,8 @@ describe("the built server over stdio", () => {
     };
     await record(plain, "delete_domain", { domain_name: "../etc" });
     await record(unconfigured, "list_domains", {});
-    await record(plain, "delete_domain", { domain_name: "piedpiper.com" });
     await record(plain, "delete_domain", { domain_name: "piedpiper.com", confirm: "yes" });
+    await record(personOnly, "delete_domain", { domain_name: "piedpiper.com" });
     await record(asking, "delete_domain", { domain_name: "piedpiper.com" });
     await record(plain, "delete_domain", { domain_name: "hooli.com", confirm: "hooli.com" });
     await record(plain, "delete_domain", { domain_name: "aviato.com" });
@@ -103,11 +109,33 @@ describe("the built server over stdio", () => {
       { type: "respond", status: 200, body: "" },
     ];
     e2e.woodpecker.faults.push(...faults.map((fault) => ({ ...fault, method: "DELETE" })));
-    for (const _fault of faults)
-      await record(plain, "delete_microsoft_credential", { credential_id: 22334466 });
-    expect([...seen].sort()).toEqual([...ERROR_KINDS].sort());
+    for (const _fault of faults) {
+      const { result } = await plain.confirmed("delete_microsoft_credential", {
+        credential_id: 22334466,
+      });
+      if (result.error) seen.add(result.error.kind);
+    }
+    // A client that cancels never receives the answer: the audit line says how the call ended.
+    e2e.woodpecker.faults.push({ type: "hold", method: "GET" });
+    const cancel = new AbortController();
+    const cancelled = plain.client.callTool(
+      { name: "delete_microsoft_credential", arguments: { credential_id: 22334466 } },
+      undefined,
+      { signal: cancel.signal },
+    );
+    await waitFor(() => e2e.woodpecker.held === 1, { what: "the preview read" });
+    cancel.abort();
+    await expect(cancelled).rejects.toThrow();
+    await waitFor(() => plain.logEntries().some((entry) => entry.outcome === "cancelled"), {
+      what: "the cancelled call's audit line",
+    });
+    seen.add("cancelled");
+    e2e.woodpecker.release();
+    expect([...seen].sort()).toEqual(
+      [...COMMON_ERROR_KINDS, ...CONFIRMATION_ERROR_KINDS, ...DOMAIN_GUARD_ERROR_KINDS].sort(),
+    );
     expect(e2e.woodpecker.sent("DELETE")).toHaveLength(faults.length);
-    for (const server of [plain, asking, unconfigured]) {
+    for (const server of [plain, asking, unconfigured, personOnly]) {
       expect(server.stderr.join("")).not.toContain(TEST_KEY);
       expect(server.stdoutMessages.join("\n")).not.toContain(TEST_KEY);
     }

@@ -124,7 +124,14 @@ describe("property: nothing an agent sends to delete_domain can bend a request",
             const name = expected.ok ? expected.name : "";
             expect(name).toMatch(HOSTNAME);
             expect(result.domain_name).toBe(name);
-            if (confirmTwice) await h().call("delete_domain", { domain_name: raw, confirm: raw });
+            const token = result.confirmation?.preview_token;
+            if (confirmTwice && token !== undefined) {
+              await h().call("delete_domain", {
+                domain_name: raw,
+                confirm: raw,
+                preview_token: token,
+              });
+            }
             const sent = h().woodpecker.requests.slice(before);
             tally.sent += 1;
             tally.deletes += sent.filter((request) => request.method === "DELETE").length;
@@ -133,12 +140,10 @@ describe("property: nothing an agent sends to delete_domain can bend a request",
                 request.path,
               );
             }
-            // A DELETE only ever follows a preview this server showed.
+            // A DELETE only ever follows a preview whose token was delivered.
             expect(
               sent.filter((request) => request.method === "DELETE").length,
-            ).toBeLessThanOrEqual(
-              confirmTwice && result.error?.kind === "confirmation_required" ? 1 : 0,
-            );
+            ).toBeLessThanOrEqual(confirmTwice && token !== undefined ? 1 : 0);
           }),
           options,
         );
@@ -178,11 +183,47 @@ describe("property: nothing an agent sends to delete_microsoft_credential can be
             tally.sent += 1;
             tally.deletes += sent.filter((request) => request.method === "DELETE").length;
             expect(result.credential_id).toBe(Number(raw));
+            // The first call of a deletion only reads: nothing was confirmed yet.
+            expect(sent.every((request) => request.method === "GET")).toBe(true);
             expect(sent[0]?.path).toBe("/rest/v2/mailboxes/microsoft/credentials");
             for (const request of sent.slice(1)) {
               expect(request.path).toBe(`/rest/v2/mailboxes/microsoft/credentials/${Number(raw)}`);
             }
           }),
+          options,
+        );
+      },
+    );
+  });
+});
+
+describe("property: no confirm and no token an agent makes up ever deletes", () => {
+  withHarness((h) => {
+    it(
+      `any confirm with any preview_token sends no DELETE (${RUNS} runs)`,
+      { timeout },
+      async () => {
+        const tokenLike = fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.base64String({ minLength: 44, maxLength: 48 }),
+          fc.stringMatching(/^[A-Za-z0-9_-]{48}$/),
+          fc.anything(),
+        );
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(fc.constant("piedpiper.com"), fc.string({ maxLength: 40 })),
+            tokenLike,
+            async (confirm, preview_token) => {
+              const { result } = await h().call("delete_domain", {
+                domain_name: "piedpiper.com",
+                confirm,
+                preview_token,
+              });
+              tally.cases += 1;
+              expect(["confirmation_required", "error"]).toContain(result.status);
+              expect(h().woodpecker.sent("DELETE")).toEqual([]);
+            },
+          ),
           options,
         );
       },

@@ -13,9 +13,15 @@ import { createLogger } from "../../src/logging/logger.js";
 import { SecretScrubber } from "../../src/logging/secret.js";
 import { CallsInFlight } from "../../src/mcp/calls-in-flight.js";
 import { createServer } from "../../src/mcp/server.js";
-import { WoodpeckerClient } from "../../src/woodpecker/client.js";
+import { openAccount } from "../../src/process/backend.js";
 import { captureLines } from "./capture.js";
-import { type Outcome, outcomeOf, type ToolName } from "./results.js";
+import {
+  confirmedByAgent,
+  type DeletingTool,
+  type Outcome,
+  outcomeOf,
+  type ToolName,
+} from "./results.js";
 import { startStandIn, TEST_KEY } from "./stand-in.js";
 
 export { TEST_KEY };
@@ -26,8 +32,8 @@ export interface HarnessOptions {
   onElicit?: (params: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
   /** Leave the server without an API key (not_configured). */
   withoutKey?: boolean;
-  /** The clock of the ten-minute preview memory. */
-  now?: () => number;
+  /** How often a call waiting for a person reports progress. */
+  heartbeatMs?: number;
   /** How long the stand-in takes to complete an accepted domain deletion. */
   deletionMs?: number;
 }
@@ -51,19 +57,19 @@ export async function startHarness(options: HarnessOptions = {}) {
   const { config } = request;
   const logs = captureLines();
   const logger = createLogger({ ...config, logLevel: "debug" }, logs.stream);
-  const client =
+  const account =
     config.apiKey === undefined
       ? undefined
-      : new WoodpeckerClient({ ...config, apiKey: config.apiKey, logger });
+      : openAccount(config, logger, config.baseUrl, config.apiKey);
   const calls = new CallsInFlight();
   const server = createServer({
     config,
-    client,
+    account,
     logger,
     audit: new AuditTrail(logger),
     scrubber: new SecretScrubber(config.apiKey),
     calls,
-    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
   const mcpClient = new Client(
     { name: "test-client", version: "1.0.0" },
@@ -92,6 +98,13 @@ export async function startHarness(options: HarnessOptions = {}) {
     ): Promise<Outcome<Name>> {
       return outcomeOf(name, await mcpClient.callTool({ name, arguments: args }));
     },
+    /** Confirms as an agent relaying the person's yes: preview, then confirm with its token. */
+    confirmed<Name extends DeletingTool>(
+      name: Name,
+      args: Record<string, unknown>,
+    ): Promise<Outcome<Name>> {
+      return confirmedByAgent((n: Name, a) => this.call(n, a), name, args);
+    },
     async close() {
       await mcpClient.close();
       await server.close();
@@ -101,6 +114,26 @@ export async function startHarness(options: HarnessOptions = {}) {
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/**
+ * The options of a client that can show a form and answers every prompt with `answer` (or what
+ * `answer` returns for it), keeping each prompt it was shown.
+ */
+export function formClient(
+  answer: ElicitResult | ((params: ElicitRequest["params"]) => ElicitResult),
+) {
+  const prompts: string[] = [];
+  return {
+    prompts,
+    options: {
+      capabilities: { elicitation: {} },
+      onElicit: (params: ElicitRequest["params"]) => {
+        prompts.push(params.message);
+        return typeof answer === "function" ? answer(params) : answer;
+      },
+    } satisfies HarnessOptions,
+  };
+}
 
 /**
  * At the top of a test file: `const start = useHarness();`. Each `start` gives a fresh harness,

@@ -1,3 +1,4 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type * as z from "zod";
 import { deleteDomain } from "../../src/tools/delete-domain.js";
 import { deleteMicrosoftCredential } from "../../src/tools/delete-microsoft-credential.js";
@@ -15,6 +16,7 @@ export const OUTPUT_SCHEMAS = {
 };
 
 export type ToolName = keyof typeof OUTPUT_SCHEMAS;
+export type DeletingTool = "delete_domain" | "delete_microsoft_credential";
 export type ResultOf<Name extends ToolName> = z.infer<(typeof OUTPUT_SCHEMAS)[Name]>;
 
 /** What a test sees of one call. */
@@ -30,8 +32,51 @@ export function outcomeOf<Name extends ToolName>(name: Name, response: unknown):
   const { structuredContent, isError: flag, content } = response as Record<string, unknown>;
   const result = OUTPUT_SCHEMAS[name].parse(structuredContent) as ResultOf<Name>;
   const isError = flag === true;
-  if (isError !== !result.ok) throw new Error(`isError is ${isError} but ok is ${result.ok}`);
+  if (isError !== (result.error !== undefined)) {
+    throw new Error(`isError is ${isError} but error is ${JSON.stringify(result.error)}`);
+  }
+  if (result.ok !== (result.status !== "error" && result.status !== "confirmation_required")) {
+    throw new Error(`ok is ${result.ok} but status is ${result.status}`);
+  }
+  if ((result.status === "error") !== (result.error !== undefined)) {
+    throw new Error(`status is ${result.status} but error is ${JSON.stringify(result.error)}`);
+  }
+  const { confirmation } = result as { confirmation?: unknown };
+  if ((result.status === "confirmation_required") !== (confirmation !== undefined)) {
+    throw new Error(
+      `status is ${result.status} but confirmation is ${JSON.stringify(confirmation)}`,
+    );
+  }
   const [first] = Array.isArray(content) ? content : [];
   const text = typeof first?.text === "string" ? first.text : "";
   return { result, isError, text };
+}
+
+/**
+ * Plays the agent channel over any connection: calls once, and when that answer asks for
+ * confirmation, calls again with `confirm` naming the target and the token that answer carried.
+ */
+export async function confirmedByAgent<Name extends DeletingTool, Result extends Outcome<Name>>(
+  call: (name: Name, args: Record<string, unknown>) => Promise<Result>,
+  name: Name,
+  args: Record<string, unknown>,
+): Promise<Result> {
+  const first = await call(name, args);
+  const token = first.result.confirmation?.preview_token;
+  if (token === undefined) return first;
+  const confirm = String(args.domain_name ?? args.credential_id);
+  return call(name, { ...args, confirm, preview_token: token });
+}
+
+/** `confirmedByAgent` over an SDK Client that the test holds itself. */
+export function confirmedThrough<Name extends DeletingTool>(
+  client: Client,
+  name: Name,
+  args: Record<string, unknown>,
+): Promise<Outcome<Name>> {
+  return confirmedByAgent(
+    async (n: Name, a) => outcomeOf(n, await client.callTool({ name: n, arguments: a })),
+    name,
+    args,
+  );
 }

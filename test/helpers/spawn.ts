@@ -10,8 +10,15 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach } from "vitest";
 import { jsonLines } from "./capture.js";
-import { type Outcome, outcomeOf, type ToolName } from "./results.js";
+import {
+  confirmedByAgent,
+  type DeletingTool,
+  type Outcome,
+  outcomeOf,
+  type ToolName,
+} from "./results.js";
 import { type StandIn, startStandIn, TEST_KEY } from "./stand-in.js";
+import { waitFor } from "./wait.js";
 
 export const BUILT_SERVER = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 
@@ -67,6 +74,10 @@ export async function spawnServer(options: SpawnOptions = {}) {
     ): Promise<Outcome<Name> & { raw: unknown }> {
       const raw = await client.callTool({ name, arguments: args });
       return { ...outcomeOf(name, raw), raw };
+    },
+    /** Confirms as an agent relaying the person's yes: preview, then confirm with its token. */
+    confirmed<Name extends DeletingTool>(name: Name, args: Record<string, unknown>) {
+      return confirmedByAgent((n: Name, a) => this.call(n, a), name, args);
     },
     /** stderr so far, as parsed JSON lines (pino). */
     logEntries: () => jsonLines(stderr.join("")),
@@ -137,13 +148,29 @@ export function spawnRaw(env: Record<string, string>, args: string[] = []) {
     callTool(id: number, name: string, args: Record<string, unknown>) {
       this.send({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } });
     },
+    /** Waits for the answer to request `id`. */
+    async answer(id: number): Promise<RawMessage> {
+      await waitFor(() => this.messages().some((message) => message.id === id), {
+        what: `the answer to request ${id}`,
+      });
+      return this.messages().find((message) => message.id === id) as RawMessage;
+    },
+    /**
+     * Plays the agent channel: sends the call as `id`, waits for its confirmation_required
+     * answer, then sends the confirm with that answer's token as `id + 1`, without waiting.
+     */
+    async confirmCall(id: number, name: string, args: Record<string, unknown>): Promise<void> {
+      this.callTool(id, name, args);
+      const { result } = await this.answer(id);
+      const token = (
+        result as { structuredContent?: { confirmation?: { preview_token?: string } } }
+      )?.structuredContent?.confirmation?.preview_token;
+      if (token === undefined) throw new Error(`no preview token in ${JSON.stringify(result)}`);
+      const confirm = String(args.domain_name ?? args.credential_id);
+      this.callTool(id + 1, name, { ...args, confirm, preview_token: token });
+    },
     /** Every JSON-RPC message written to stdout so far. */
-    messages: (): {
-      id?: number | null;
-      result?: unknown;
-      error?: { code: number };
-      method?: string;
-    }[] =>
+    messages: (): RawMessage[] =>
       output.stdout
         .split("\n")
         .filter((line) => line !== "")
@@ -154,6 +181,14 @@ export function spawnRaw(env: Record<string, string>, args: string[] = []) {
 }
 
 export type RawServer = ReturnType<typeof spawnRaw>;
+
+/** A JSON-RPC message as a raw test reads it. */
+export interface RawMessage {
+  id?: number | null;
+  result?: unknown;
+  error?: { code: number };
+  method?: string;
+}
 
 /**
  * At the top of an end-to-end test file: a fresh Woodpecker stand-in for each test, and the

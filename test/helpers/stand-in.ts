@@ -32,6 +32,8 @@ export type Fault = FaultTarget &
       }
     /** Answers as the simulation would, this much later. */
     | { type: "delay"; ms: number }
+    /** Holds the request open, unanswered, until the test calls `release()`. */
+    | { type: "hold" }
     | { type: "hang" }
     | { type: "reset" }
     | { type: "reset_mid_body"; status: number; body: string }
@@ -73,6 +75,7 @@ export async function startStandIn(
 ) {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
+  const held: (() => void)[] = [];
   const closedListeners = new Set<() => void>();
   let openConnections = 0;
   const simulation = await WoodpeckerSimulation.start({
@@ -90,7 +93,8 @@ export async function startStandIn(
       );
       if (index === -1) return false;
       const [fault] = faults.splice(index, 1);
-      if (fault !== undefined) play(fault, request, response, answer);
+      if (fault?.type === "hold") held.push(answer);
+      else if (fault !== undefined) play(fault, request, response, answer);
       return true;
     },
     onConnection(socket) {
@@ -109,6 +113,14 @@ export async function startStandIn(
     faults,
     get openConnections() {
       return openConnections;
+    },
+    /** How many requests are held open by `hold` faults right now. */
+    get held(): number {
+      return held.length;
+    },
+    /** Answers every held request, as the simulation would. */
+    release(): void {
+      for (const answer of held.splice(0)) answer();
     },
     /** Resolves the next time a connection closes. */
     nextConnectionClose(): Promise<void> {
@@ -140,6 +152,7 @@ function play(
 ): void {
   switch (fault.type) {
     case "hang":
+    case "hold":
       return;
     case "reset":
       request.socket.destroy();

@@ -1,9 +1,9 @@
-import type { ElicitRequest, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import type { SandboxMailbox } from "../../src/sandbox/seed.js";
-import { type Harness, type HarnessOptions, useHarness } from "../helpers/harness.js";
+import { formClient, type Harness, useHarness } from "../helpers/harness.js";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { jsonFault } from "../helpers/stand-in.js";
+import { waitFor } from "../helpers/wait.js";
 
 const start = useHarness();
 
@@ -12,81 +12,82 @@ const PIEDPIPER_EMAILS = [
   "gilfoyle@piedpiper.com",
   "dinesh@piedpiper.com",
 ];
-const confirmed = (domain: string) => ({ domain_name: domain, confirm: domain });
 const PREVIEW_READS = ["GET /domains/piedpiper.com", "GET /domains/piedpiper.com/mailboxes"];
 
 function mailbox(email: string): SandboxMailbox {
   return { first_name: "New", last_name: "Hire", email, provider: "MICROSOFT", status: "ORDERED" };
 }
 
-/** A client that can show a form, answering every prompt with `answer` and keeping the prompts. */
-function formClient(answer: ElicitResult | ((params: ElicitRequest["params"]) => ElicitResult)) {
-  const prompts: string[] = [];
-  return {
-    prompts,
-    options: {
-      capabilities: { elicitation: {} },
-      onElicit: (params: ElicitRequest["params"]) => {
-        prompts.push(params.message);
-        return typeof answer === "function" ? answer(params) : answer;
-      },
-    } satisfies HarnessOptions,
-  };
-}
-
 describe("delete_domain: the preview comes first", () => {
-  it("reads the domain and its mailboxes, then asks for confirmation naming the cascade; nothing is deleted", async () => {
+  it("reads the domain and its mailboxes, then asks (a question, not an error) naming the cascade", async () => {
     const h = await start();
-    const { result, text } = await h.call("delete_domain", { domain_name: " PiedPiper.COM. " });
+    const { result, isError, text } = await h.call("delete_domain", {
+      domain_name: " PiedPiper.COM. ",
+    });
+    expect(isError).toBe(false);
     expect(result).toMatchObject({
       ok: false,
+      status: "confirmation_required",
       domain_name: "piedpiper.com",
-      error: { kind: "confirmation_required", retryable: false },
       preview: {
         domain_name: "piedpiper.com",
         is_ready: true,
         provider: "MICROSOFT",
         mailboxes_count: 3,
+        mailboxes_listed: 3,
         mailboxes_truncated: false,
       },
     });
+    expect(result.error).toBeUndefined();
     expect(result.preview?.mailboxes).toEqual([
       { email: "richard@piedpiper.com", status: "PAID" },
       { email: "gilfoyle@piedpiper.com", status: "PAID" },
       { email: "dinesh@piedpiper.com", status: "ORDERED" },
     ]);
     const cascade = `piedpiper.com and its 3 mailboxes: ${PIEDPIPER_EMAILS.join(", ")}`;
-    expect(result.message).toContain(cascade);
-    expect(result.error?.hint).toContain(cascade);
-    expect(result.error?.hint).toMatch(/ask them/);
-    expect(result.error?.hint).toContain('confirm set to "piedpiper.com"');
-    expect(text).toContain(cascade);
+    expect(result.message).toBe(
+      `Not deleted yet: deleting ${cascade} cannot be undone, so it needs the user's confirmation.`,
+    );
+    const { confirmation } = result;
+    expect(confirmation?.preview_token).toMatch(/^[A-Za-z0-9_-]{48}$/);
+    expect(confirmation?.reason).toBeUndefined();
+    expect(Date.parse(confirmation?.expires_at ?? "")).toBeGreaterThan(Date.now());
+    expect(confirmation?.hint).toContain(
+      `Show the user what will be deleted: ${cascade}. Ask them;`,
+    );
+    expect(confirmation?.hint).toContain(
+      `call delete_domain again with confirm set to "piedpiper.com" and preview_token set to "${confirmation?.preview_token}"`,
+    );
+    expect(text).toContain(`Next: ${confirmation?.hint}`);
     expect(h.woodpecker.sent().sort()).toEqual(PREVIEW_READS);
   });
 
-  it("sends both reads at once: the preview costs one round trip, not two", async () => {
+  it("sends both reads at once: the stand-in holds both open at the same moment", async () => {
     const h = await start();
     h.woodpecker.faults.push(
-      { type: "delay", ms: 300, method: "GET", path: "/mailboxes" },
-      { type: "delay", ms: 300, method: "GET", path: "/domains/piedpiper.com" },
+      { type: "hold", method: "GET", path: "/mailboxes" },
+      { type: "hold", method: "GET", path: "/domains/piedpiper.com" },
     );
-    const started = Date.now();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(Date.now() - started).toBeLessThan(550);
+    const call = h.call("delete_domain", { domain_name: "piedpiper.com" });
+    await waitFor(() => h.woodpecker.held === 2, { what: "both reads open at once" });
+    h.woodpecker.release();
+    expect((await call).result.status).toBe("confirmation_required");
     expect(h.woodpecker.sent()).toHaveLength(2);
   });
 
-  it("then deletes on a confirm that matches what was shown: 202 → deletion_accepted, with the preview", async () => {
+  it("then deletes on the confirm with that answer's token: 202 → deletion_accepted, with the preview", async () => {
     const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
+    const first = await h.call("delete_domain", { domain_name: "piedpiper.com" });
     const { result } = await h.call("delete_domain", {
       domain_name: "piedpiper.com",
       confirm: "PIEDPIPER.com.",
+      preview_token: first.result.confirmation?.preview_token,
     });
     expect(result).toMatchObject({
       ok: true,
       status: "deletion_accepted",
       domain_name: "piedpiper.com",
+      confirmed_by: "agent",
       http_status: 202,
       attempts: 1,
       preview: { mailboxes_count: 3 },
@@ -105,14 +106,50 @@ describe("delete_domain: the preview comes first", () => {
     expect(result.message).toContain("empty.io, which has no mailboxes");
   });
 
-  it("lists the first 100 mailboxes of a big domain and says it left some out", async () => {
+  it("carries the first 100 mailboxes of a big domain and says it left some out", async () => {
     const h = await start();
     const domain = h.woodpecker.simulation.findDomain("hooli.com");
     domain?.mailboxes.push(...Array.from({ length: 118 }, (_, i) => mailbox(`m${i}@hooli.com`)));
     const { result } = await h.call("delete_domain", { domain_name: "hooli.com" });
-    expect(result.preview).toMatchObject({ mailboxes_count: 120, mailboxes_truncated: true });
+    expect(result.preview).toMatchObject({
+      mailboxes_count: 120,
+      mailboxes_listed: 120,
+      mailboxes_truncated: true,
+    });
     expect(result.preview?.mailboxes).toHaveLength(100);
     expect(result.message).toMatch(/and 110 more/);
+  });
+
+  it("says Woodpecker's count when it differs from what was listed, in every message and prompt", async () => {
+    const form = formClient({ action: "decline" });
+    const h = await start(form.options);
+    const domain = h.woodpecker.simulation.findDomain("piedpiper.com");
+    domain?.mailboxes.splice(2);
+    domain?.mailboxes.push(
+      ...Array.from({ length: 148 }, (_, i) => ({
+        ...mailbox(`gone${i}@piedpiper.com`),
+        listed: false,
+      })),
+    );
+    const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result.preview).toMatchObject({ mailboxes_count: 150, mailboxes_listed: 2 });
+    const note =
+      "Woodpecker counts 150 mailboxes on piedpiper.com; it listed 2: richard@piedpiper.com, gilfoyle@piedpiper.com";
+    expect(result.message).toContain(note);
+    expect(result.message).not.toMatch(/its 2 mailboxes/);
+    expect(form.prompts[0]).toContain(
+      "Woodpecker counts 150 mailboxes on piedpiper.com; it listed 2. Every mailbox on the domain is deleted with it",
+    );
+    const agent = await start();
+    const mismatch = agent.woodpecker.simulation.findDomain("endframe.com");
+    expect(mismatch?.mailboxes).toHaveLength(3);
+    const asked = await agent.call("delete_domain", { domain_name: "endframe.com" });
+    expect(asked.result.message).toContain(
+      "Woodpecker counts 3 mailboxes on endframe.com; it listed 2: ed@endframe.com, jack@endframe.com",
+    );
+    expect(asked.result.confirmation?.hint).toContain(
+      "Woodpecker counts 3 mailboxes on endframe.com",
+    );
   });
 
   it("shows an internationalized name in both forms and answers with the ASCII one", async () => {
@@ -123,126 +160,6 @@ describe("delete_domain: the preview comes first", () => {
       "bücher.de (xn--bcher-kva.de) and its 1 mailbox: info@xn--bcher-kva.de",
     );
     expect(h.woodpecker.sent()).toContain("GET /domains/xn--bcher-kva.de");
-  });
-});
-
-describe("delete_domain: the two-step guard is enforced", () => {
-  it("a confirm on the very first call never deletes", async () => {
-    const h = await start();
-    const first = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(first.result.error?.kind).toBe("confirmation_required");
-    expect(first.result.message).toMatch(
-      /showed no preview of piedpiper.com in the last 10 minutes/,
-    );
-    expect(h.woodpecker.sent("DELETE")).toEqual([]);
-    // That answer was itself a preview: confirming it now deletes.
-    const second = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(second.result.status).toBe("deletion_accepted");
-  });
-
-  it("a mailbox added since the preview: confirmation_required again, reason cascade_changed, no DELETE", async () => {
-    const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    h.woodpecker.simulation
-      .findDomain("piedpiper.com")
-      ?.mailboxes.push(mailbox("jared@piedpiper.com"));
-    const { result } = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(result).toMatchObject({
-      error: { kind: "confirmation_required", reason: "cascade_changed" },
-      cascade_change: { mailboxes_added: ["jared@piedpiper.com"], mailboxes_removed: [] },
-      preview: { mailboxes_count: 4 },
-    });
-    expect(result.message).toMatch(
-      /changed since the user was shown them \(added: jared@piedpiper.com\)/,
-    );
-    expect(result.message).toMatch(/would now take piedpiper.com and its 4 mailboxes/);
-    expect(h.woodpecker.sent("DELETE")).toEqual([]);
-    const again = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(again.result.status).toBe("deletion_accepted");
-  });
-
-  it("a mailbox removed since the preview is a changed cascade too", async () => {
-    const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    h.woodpecker.simulation.findDomain("piedpiper.com")?.mailboxes.pop();
-    const { result } = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(result.cascade_change).toEqual({
-      mailboxes_added: [],
-      mailboxes_removed: ["dinesh@piedpiper.com"],
-    });
-    expect(h.woodpecker.sent("DELETE")).toEqual([]);
-  });
-
-  it("the same mailboxes in another order or case are the same cascade", async () => {
-    const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    const domain = h.woodpecker.simulation.findDomain("piedpiper.com");
-    domain?.mailboxes.reverse().forEach((item) => {
-      item.email = item.email.toUpperCase();
-    });
-    const { result } = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(result.status).toBe("deletion_accepted");
-  });
-
-  it("remembers a preview for ten minutes, no longer", async () => {
-    let now = 1_000_000;
-    const h = await start({ now: () => now });
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    await h.call("delete_domain", { domain_name: "hooli.com" });
-    now += 10 * 60 * 1000;
-    const inTime = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(inTime.result.status).toBe("deletion_accepted");
-    now += 1;
-    const late = await h.call("delete_domain", confirmed("hooli.com"));
-    expect(late.result.error?.kind).toBe("confirmation_required");
-    expect(h.woodpecker.sent("DELETE")).toEqual(["DELETE /domains/piedpiper.com"]);
-  });
-
-  it("once a DELETE was sent, deleting again needs a fresh preview", async () => {
-    const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    await h.call("delete_domain", confirmed("piedpiper.com"));
-    // The deletion runs asynchronously: the domain still reads as usual.
-    const again = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(again.result.error?.kind).toBe("confirmation_required");
-    expect(h.woodpecker.sent("DELETE")).toHaveLength(1);
-  });
-
-  it.each(["yes", "true", "hooli.com", "piedpiper.co", "piedpiper.com/x"])(
-    "refuses confirm=%j as a mismatch, with the preview",
-    async (confirm) => {
-      const h = await start();
-      await h.call("delete_domain", { domain_name: "piedpiper.com" });
-      const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com", confirm });
-      expect(result.error?.kind).toBe("confirmation_mismatch");
-      expect(result.preview?.mailboxes_count).toBe(3);
-      expect(h.woodpecker.sent("DELETE")).toEqual([]);
-    },
-  );
-
-  it("counts a blank confirm as no confirm", async () => {
-    const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    const { result } = await h.call("delete_domain", {
-      domain_name: "piedpiper.com",
-      confirm: "  ",
-    });
-    expect(result.error?.kind).toBe("confirmation_required");
-  });
-
-  it("two confirms at once after one preview: exactly one DELETE", async () => {
-    const h = await start();
-    await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    h.woodpecker.faults.push({ type: "delay", ms: 200, method: "DELETE" });
-    const outcomes = await Promise.all([
-      h.call("delete_domain", confirmed("piedpiper.com")),
-      h.call("delete_domain", confirmed("piedpiper.com")),
-    ]);
-    expect(outcomes.map(({ result }) => result.error?.kind ?? result.status).sort()).toEqual([
-      "confirmation_required",
-      "deletion_accepted",
-    ]);
-    expect(h.woodpecker.sent("DELETE")).toHaveLength(1);
   });
 });
 
@@ -276,10 +193,11 @@ describe("delete_domain: nothing is deleted that could not be shown (fail closed
   ])("%s: no DELETE, and nobody is asked", async (_label, domain, fault, kind, reason) => {
     const h = await start(asked.options);
     if (fault !== undefined) h.woodpecker.faults.push(fault);
-    const { result } = await h.call("delete_domain", confirmed(domain));
+    const { result } = await h.call("delete_domain", { domain_name: domain, confirm: domain });
     expect(result.error?.kind).toBe(kind);
     expect(result.error?.reason).toBe(reason);
     expect(result.message).toMatch(/^Nothing was deleted: /);
+    expect(result.confirmation).toBeUndefined();
     expect(h.woodpecker.sent("DELETE")).toEqual([]);
     expect(asked.prompts).toEqual([]);
   });
@@ -303,10 +221,8 @@ describe("delete_domain: nothing is deleted that could not be shown (fail closed
 });
 
 describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", () => {
-  async function confirmedDelete(h: Harness, domain = "piedpiper.com") {
-    await h.call("delete_domain", { domain_name: domain });
-    return h.call("delete_domain", confirmed(domain));
-  }
+  const confirmedDelete = (h: Harness, domain = "piedpiper.com") =>
+    h.confirmed("delete_domain", { domain_name: domain });
 
   it("a domain already being deleted: validation_error, reason domain_deletion_in_progress, in words", async () => {
     const h = await start();
@@ -326,8 +242,14 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
 
   it.each([
     ["not_found", "domain_not_found", /Woodpecker has no domain piedpiper.com/],
+    ["domain_not_found", "domain_not_found", /Woodpecker has no domain piedpiper.com/],
     ["not_ready", "domain_not_ready", /is not ready yet/],
-  ])("a 422 with issue %s: reason %s", async (issue, reason, words) => {
+    ["NOT_READY", "domain_not_ready", /is not ready yet/],
+    ["domain_is_not_ready", "domain_not_ready", /is not ready yet/],
+    ["already_being_deleted", "domain_deletion_in_progress", /is already being deleted/],
+    ["deletion_in_progress", "domain_deletion_in_progress", /is already being deleted/],
+    ["deleting", "domain_deletion_in_progress", /is already being deleted/],
+  ])("a 422 with issue %s: reason %s, read by whole words", async (issue, reason, words) => {
     const h = await start();
     h.woodpecker.faults.push(
       jsonFault(
@@ -429,150 +351,14 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
   });
 });
 
-describe("delete_domain: a client that can show a form asks the person on the first call", () => {
-  it("one call, one prompt listing the mailboxes; the person types the name; deleted", async () => {
-    const form = formClient({ action: "accept", content: { confirmation: " PiedPiper.com " } });
-    const h = await start(form.options);
-    const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(result.status).toBe("deletion_accepted");
-    expect(form.prompts).toHaveLength(1);
-    expect(form.prompts[0]).toContain("Delete piedpiper.com for good?");
-    expect(form.prompts[0]).toContain("Its 3 mailboxes are deleted with it");
-    for (const email of PIEDPIPER_EMAILS) expect(form.prompts[0]).toContain(email);
-    expect(h.woodpecker.sent("DELETE")).toEqual(["DELETE /domains/piedpiper.com"]);
-  });
-
-  it.each<[string, ElicitResult, RegExp]>([
-    ["declines", { action: "decline" }, /the user declined the confirmation prompt/],
-    ["dismisses", { action: "cancel" }, /the user dismissed the confirmation prompt/],
-    [
-      "types another name",
-      { action: "accept", content: { confirmation: "hooli.com" } },
-      /was not piedpiper.com/,
-    ],
-    ["types nothing", { action: "accept", content: { confirmation: "" } }, /was not piedpiper.com/],
-    [
-      "accepts with no content",
-      { action: "accept" },
-      /answer to the confirmation prompt was malformed/,
-    ],
-    [
-      "answers with a number",
-      { action: "accept", content: { confirmation: 5 } },
-      /answer to the confirmation prompt was malformed/,
-    ],
-  ])(
-    "the person %s → cancelled_by_user, saying which; nothing sent",
-    async (_label, answer, why) => {
-      const form = formClient(answer);
-      const h = await start(form.options);
-      const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-      expect(result.error?.kind).toBe("cancelled_by_user");
-      expect(result.message).toMatch(why);
-      expect(result.preview?.mailboxes_count).toBe(3);
-      expect(h.woodpecker.sent("DELETE")).toEqual([]);
-    },
-  );
-
-  it("a client that answers the prompt with an error → cancelled_by_user, saying so", async () => {
-    const h = await start({
-      capabilities: { elicitation: {} },
-      onElicit: () => {
-        throw new Error("the dialog crashed");
-      },
-    });
-    const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(result.error?.kind).toBe("cancelled_by_user");
-    expect(result.message).toMatch(/the client answered the confirmation prompt with an error/);
-    expect(result.error?.hint).toMatch(/WOODPECKER_ELICITATION=off/);
-    expect(h.woodpecker.sent("DELETE")).toEqual([]);
-  });
-
-  it("no answer within WOODPECKER_ELICITATION_TIMEOUT_MS → cancelled_by_user, saying so", async () => {
-    const h = await start({
-      capabilities: { elicitation: {} },
-      env: { WOODPECKER_ELICITATION_TIMEOUT_MS: "150" },
-      onElicit: () => new Promise<ElicitResult>(() => undefined),
-    });
-    const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(result.error?.kind).toBe("cancelled_by_user");
-    expect(result.message).toMatch(/got no answer within 150 ms/);
-    expect(result.error?.hint).toMatch(/WOODPECKER_ELICITATION=off/);
-    expect(h.woodpecker.sent("DELETE")).toEqual([]);
-  });
-
-  it("a confirm that names another domain is a mismatch; the person is not asked", async () => {
-    const form = formClient({ action: "accept", content: { confirmation: "piedpiper.com" } });
-    const h = await start(form.options);
-    const { result } = await h.call("delete_domain", {
-      domain_name: "piedpiper.com",
-      confirm: "hooli.com",
-    });
-    expect(result.error?.kind).toBe("confirmation_mismatch");
-    expect(form.prompts).toEqual([]);
-  });
-
-  it("accepts either form of an internationalized name, and shows both", async () => {
-    for (const typed of ["bücher.de", "XN--BCHER-KVA.DE"]) {
-      const form = formClient({ action: "accept", content: { confirmation: typed } });
-      const h = await start(form.options);
-      const { result } = await h.call("delete_domain", { domain_name: "bücher.de" });
-      expect(result.status).toBe("deletion_accepted");
-      expect(form.prompts[0]).toContain("Delete bücher.de (xn--bcher-kva.de) for good?");
-    }
-  });
-
-  it("lists ten mailboxes in the prompt, then how many more", async () => {
-    const form = formClient({ action: "decline" });
-    const h = await start(form.options);
-    h.woodpecker.simulation
-      .findDomain("hooli.com")
-      ?.mailboxes.push(...Array.from({ length: 11 }, (_, i) => mailbox(`m${i}@hooli.com`)));
-    await h.call("delete_domain", { domain_name: "hooli.com" });
-    expect(form.prompts[0]?.match(/^• /gm)).toHaveLength(11);
-    expect(form.prompts[0]).toContain("• and 3 more");
-  });
-
-  it("two calls at once for one domain send one DELETE; both hear the outcome", async () => {
-    const form = formClient({ action: "accept", content: { confirmation: "piedpiper.com" } });
-    const h = await start(form.options);
-    h.woodpecker.faults.push({ type: "delay", ms: 300, method: "DELETE" });
-    const [a, b] = await Promise.all([
-      h.call("delete_domain", { domain_name: "piedpiper.com" }),
-      h.call("delete_domain", { domain_name: "piedpiper.com" }),
-    ]);
-    expect([a.result.status, b.result.status]).toEqual(["deletion_accepted", "deletion_accepted"]);
-    expect(h.woodpecker.sent("DELETE")).toHaveLength(1);
-    expect(
-      [a.result.message, b.result.message].filter((m) => /no second DELETE/.test(m)),
-    ).toHaveLength(1);
-  });
-
-  it.each([
-    ["WOODPECKER_ELICITATION=off", { elicitation: {} }, { WOODPECKER_ELICITATION: "off" }],
-    ["a client that declares only URL elicitation", { elicitation: { url: {} } }, {}],
-  ])("%s: the two-step guard instead, never a prompt", async (_label, capabilities, env) => {
-    let asked = 0;
-    const h = await start({
-      capabilities,
-      env,
-      onElicit: () => {
-        asked += 1;
-        return { action: "accept", content: { confirmation: "piedpiper.com" } };
-      },
-    });
-    const first = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(first.result.error?.kind).toBe("confirmation_required");
-    const second = await h.call("delete_domain", confirmed("piedpiper.com"));
-    expect(second.result.status).toBe("deletion_accepted");
-    expect(asked).toBe(0);
-  });
-});
-
 describe("delete_domain: what stops it before any request", () => {
   it("refuses a protected domain, even confirmed, without reading anything", async () => {
     const h = await start({ env: { WOODPECKER_PROTECTED_DOMAINS: "hooli.com, PiedPiper.com." } });
-    const { result } = await h.call("delete_domain", confirmed("piedpiper.COM"));
+    const { result } = await h.call("delete_domain", {
+      domain_name: "piedpiper.COM",
+      confirm: "piedpiper.com",
+      preview_token: "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    });
     expect(result.error?.kind).toBe("protected");
     expect(h.woodpecker.requests).toEqual([]);
   });
@@ -618,16 +404,21 @@ describe("delete_domain: what stops it before any request", () => {
 });
 
 describe("delete_domain in a dry run", () => {
-  it("rehearses the whole flow, preview and guard included, and sends no DELETE", async () => {
+  it("rehearses the whole flow, preview and confirmation included, and sends no DELETE", async () => {
     const h = await start({ env: { WOODPECKER_DRY_RUN: "true" } });
     const first = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(first.result).toMatchObject({ dry_run: true, error: { kind: "confirmation_required" } });
+    expect(first.result).toMatchObject({ dry_run: true, status: "confirmation_required" });
     expect(first.result.message).toMatch(/^Dry run: Not deleted yet/);
-    const second = await h.call("delete_domain", confirmed("piedpiper.com"));
+    const second = await h.call("delete_domain", {
+      domain_name: "piedpiper.com",
+      confirm: "piedpiper.com",
+      preview_token: first.result.confirmation?.preview_token,
+    });
     expect(second.result).toMatchObject({
       ok: true,
       status: "dry_run",
       dry_run: true,
+      confirmed_by: "agent",
       preview: { mailboxes_count: 3 },
     });
     expect(second.isError).toBe(false);
@@ -638,12 +429,13 @@ describe("delete_domain in a dry run", () => {
     expect(h.woodpecker.sent("GET")).toHaveLength(4);
   });
 
-  it("asks the person too, when the client can show a form", async () => {
+  it("asks the person too, when the client can show a form, and says it is a dry run", async () => {
     const form = formClient({ action: "accept", content: { confirmation: "piedpiper.com" } });
     const h = await start({ ...form.options, env: { WOODPECKER_DRY_RUN: "true" } });
     const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    expect(result.status).toBe("dry_run");
+    expect(result).toMatchObject({ status: "dry_run", confirmed_by: "form" });
     expect(form.prompts).toHaveLength(1);
+    expect(form.prompts[0]).toMatch(/^Dry run: nothing is deleted, whatever you answer\./);
     expect(h.woodpecker.sent("DELETE")).toEqual([]);
   });
 });

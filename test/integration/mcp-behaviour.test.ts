@@ -9,13 +9,19 @@ function activeTimers(): number {
 }
 
 describe("MCP behaviour", () => {
-  it("a cancelled tool call aborts the DELETE in flight, is audited, and the server stays healthy", async () => {
+  it("a cancelled tool call aborts the DELETE in flight, is audited as cancelled, and the server stays healthy", async () => {
     const h = await start();
+    const first = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
     h.woodpecker.faults.push({ type: "hang", method: "DELETE" });
     const closed = h.woodpecker.nextConnectionClose();
     const controller = new AbortController();
+    const args = {
+      credential_id: 22334466,
+      confirm: "22334466",
+      preview_token: first.result.confirmation?.preview_token,
+    };
     const call = h.client.callTool(
-      { name: "delete_microsoft_credential", arguments: { credential_id: 22334466 } },
+      { name: "delete_microsoft_credential", arguments: args },
       undefined,
       { signal: controller.signal },
     );
@@ -23,9 +29,9 @@ describe("MCP behaviour", () => {
     controller.abort();
     await expect(call).rejects.toThrow();
     await closed;
-    await waitFor(() => h.audit().some((entry) => entry.outcome === "cancelled_by_user"));
+    await waitFor(() => h.audit().some((entry) => entry.outcome === "cancelled"));
     expect(h.audit().at(-1)).toMatchObject({ audit: "outcome", delete_sent: true });
-    const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
+    const { result } = await h.call("delete_microsoft_credential", args);
     expect(result.status).toBe("deleted");
   });
 
@@ -42,7 +48,7 @@ describe("MCP behaviour", () => {
       })),
     );
     const outcomes = await Promise.all(
-      ids.map((id) => h.call("delete_microsoft_credential", { credential_id: id })),
+      ids.map((id) => h.confirmed("delete_microsoft_credential", { credential_id: id })),
     );
     expect(outcomes.map(({ result }) => [result.status, result.credential_id])).toEqual(
       ids.map((id) => ["deleted", id]),
@@ -57,14 +63,14 @@ describe("MCP behaviour", () => {
     const h = await start();
     const round = async () => {
       await h.call("delete_microsoft_credential", { credential_id: 1 });
-      await h.call("delete_microsoft_credential", { credential_id: 22334455 });
+      await h.confirmed("delete_microsoft_credential", { credential_id: 22334455 });
       await h.call("delete_domain", { domain_name: "nosuch.com", confirm: "nosuch.com" });
     };
     for (let warmUp = 0; warmUp < 10; warmUp += 1) await round();
     const [timers, connections] = [activeTimers(), h.woodpecker.openConnections];
     for (let more = 0; more < 100; more += 1) await round();
-    // Per round: one read; a read and a DELETE; the two reads of a preview.
-    expect(h.woodpecker.requests).toHaveLength(110 * 5);
+    // Per round: one read; a read, the confirming read and a DELETE; the two reads of a preview.
+    expect(h.woodpecker.requests).toHaveLength(110 * 6);
     expect(activeTimers()).toBeLessThanOrEqual(timers);
     expect(h.woodpecker.openConnections).toBeLessThanOrEqual(Math.max(connections, 2));
   });

@@ -9,17 +9,25 @@ const start = useHarness();
 describe("the result envelope", () => {
   it("carries the message, the hint and the same JSON in its text block", async () => {
     const h = await start();
-    const { result, text } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    const [summary, json] = text.split("\n\n");
-    expect(summary).toBe(`${result.message} Next: ${result.error?.hint}`);
-    expect(JSON.parse(json ?? "")).toEqual(result);
+    const asked = await h.call("delete_domain", { domain_name: "piedpiper.com" });
+    const [question, questionJson] = asked.text.split("\n\n");
+    expect(question).toBe(`${asked.result.message} Next: ${asked.result.confirmation?.hint}`);
+    expect(JSON.parse(questionJson ?? "")).toEqual(asked.result);
+    const failed = await h.call("delete_domain", { domain_name: "aviato.com" });
+    const [summary, json] = failed.text.split("\n\n");
+    expect(summary).toBe(`${failed.result.message} Next: ${failed.result.error?.hint}`);
+    expect(JSON.parse(json ?? "")).toEqual(failed.result);
+    const done = await h.call("list_domains");
+    expect(done.text.split("\n\n")[0]).toBe(done.result.message);
   });
 
   it('says "Sandbox:" in a sandbox, and starts with "Dry run:" in a dry run', async () => {
     const h = await start({ env: { WOODPECKER_SANDBOX: "true", WOODPECKER_DRY_RUN: "true" } });
-    const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
+    const { result } = await h.confirmed("delete_microsoft_credential", {
+      credential_id: 22334466,
+    });
     expect(result).toMatchObject({ sandbox: true, dry_run: true, status: "dry_run" });
-    expect(result.message).toMatch(/^Dry run: Sandbox: Microsoft credential 22334466/);
+    expect(result.message).toMatch(/^Dry run: Sandbox: It exists and would be deleted/);
     const failure = await h.call("delete_domain", { domain_name: "x" });
     expect(failure.result.message).toMatch(/^Dry run: Sandbox: Invalid arguments/);
   });
@@ -47,9 +55,9 @@ describe("the result envelope", () => {
     );
     const progress: string[] = [];
     await h.client.callTool({ name: "list_domains", arguments: {} }, undefined, {
-      onprogress: (p) => progress.push(`${p.progress}/${p.total}: ${p.message}`),
+      onprogress: (p) => progress.push(`${p.progress}: ${p.message}`),
     });
-    expect(progress).toEqual(["1/2: Woodpecker answered HTTP 429; retrying (attempt 2 of 2)"]);
+    expect(progress).toEqual(["1: Woodpecker answered HTTP 429; retrying (attempt 2 of 2)"]);
     h.woodpecker.faults.push(jsonFault(429, {}, { "retry-after": "30" }));
     const { result } = await h.call("list_domains");
     expect(result.error).toMatchObject({
@@ -65,7 +73,9 @@ describe("the result envelope", () => {
       { type: "reset", method: "DELETE" },
       jsonFault(404, CREDENTIAL_PAGE[404], {}, { method: "DELETE" }),
     );
-    const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
+    const { result } = await h.confirmed("delete_microsoft_credential", {
+      credential_id: 22334466,
+    });
     expect(result.error).toMatchObject({ kind: "not_found", reason: "credential_not_found" });
     expect(result.error?.hint).toMatch(
       /earlier attempt of this same call may already have succeeded/,
@@ -75,7 +85,9 @@ describe("the result envelope", () => {
   it("reports a DELETE that timed out as possibly received", async () => {
     const h = await start({ env: { WOODPECKER_TIMEOUT_MS: "150" } });
     h.woodpecker.faults.push({ type: "hang", method: "DELETE" });
-    const { result } = await h.call("delete_microsoft_credential", { credential_id: 22334466 });
+    const { result } = await h.confirmed("delete_microsoft_credential", {
+      credential_id: 22334466,
+    });
     expect(result.error).toMatchObject({ kind: "timeout", retryable: true });
     expect(result.error?.hint).toMatch(/may or may not have reached Woodpecker/);
   });
@@ -85,9 +97,9 @@ describe("the audit trail", () => {
   it("writes an intent line before each DELETE is sent", async () => {
     const h = await start({ env: { WOODPECKER_TIMEOUT_MS: "300" } });
     h.woodpecker.faults.push({ type: "hang", method: "DELETE" });
-    const call = h.call("delete_microsoft_credential", { credential_id: 22334466 });
+    const call = h.confirmed("delete_microsoft_credential", { credential_id: 22334466 });
     await waitFor(() => h.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
-    expect(h.audit()).toEqual([
+    expect(h.audit().slice(1)).toEqual([
       expect.objectContaining({
         audit: "intent",
         tool: "delete_microsoft_credential",
@@ -96,23 +108,30 @@ describe("the audit trail", () => {
       }),
     ]);
     await call;
-    expect(h.audit().map((entry) => entry.audit)).toEqual(["intent", "outcome"]);
+    expect(h.audit().map((entry) => entry.audit)).toEqual(["outcome", "intent", "outcome"]);
   });
 
   it("writes one outcome line per call of a deleting tool, none for the read tools", async () => {
     const h = await start();
     await h.call("list_domains");
-    await h.call("delete_microsoft_credential", { credential_id: 22334455 });
-    await h.call("delete_domain", { domain_name: "hooli.com" });
-    await h.call("delete_domain", { domain_name: "hooli.com", confirm: "hooli.com" });
+    await h.confirmed("delete_microsoft_credential", { credential_id: 22334455 });
+    await h.confirmed("delete_domain", { domain_name: "hooli.com" });
     await h.call("delete_domain", { domain_name: "not a domain" });
     const outcomes = h.audit().filter((entry) => entry.audit === "outcome");
     expect(outcomes).toEqual([
       expect.objectContaining({
         tool: "delete_microsoft_credential",
         target: 22334455,
+        outcome: "confirmation_required",
+        confirmed_by: null,
+        delete_sent: false,
+      }),
+      expect.objectContaining({
+        tool: "delete_microsoft_credential",
+        target: 22334455,
         outcome: "validation_error",
         reason: "credential_in_use",
+        confirmed_by: "agent",
         delete_sent: true,
         http_status: 422,
         attempts: 1,
@@ -129,6 +148,7 @@ describe("the audit trail", () => {
         tool: "delete_domain",
         target: "hooli.com",
         outcome: "deletion_accepted",
+        confirmed_by: "agent",
         delete_sent: true,
         http_status: 202,
       }),
@@ -145,16 +165,16 @@ describe("the audit trail", () => {
 
   it("carries Woodpecker's request_id", async () => {
     const h = await start();
-    await h.call("delete_domain", { domain_name: "raviga.com" });
-    await h.call("delete_domain", { domain_name: "raviga.com", confirm: "raviga.com" });
+    await h.confirmed("delete_domain", { domain_name: "raviga.com" });
     const [, outcome] = h.audit().filter((entry) => entry.audit === "outcome");
     expect(outcome?.request_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("writes no intent in a dry run, where no DELETE is sent", async () => {
     const h = await start({ env: { WOODPECKER_DRY_RUN: "true" } });
-    await h.call("delete_microsoft_credential", { credential_id: 22334466 });
+    await h.confirmed("delete_microsoft_credential", { credential_id: 22334466 });
     expect(h.audit().map((entry) => [entry.audit, entry.outcome, entry.dry_run])).toEqual([
+      ["outcome", "confirmation_required", true],
       ["outcome", "dry_run", true],
     ]);
   });

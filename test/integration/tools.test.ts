@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/tools/index.js";
 import { READ_ONLY_TOOL_NAMES, TOOL_NAMES } from "../../src/tools/names.js";
-import { ERROR_KINDS } from "../../src/results/failure.js";
+import {
+  COMMON_ERROR_KINDS,
+  CONFIRMATION_ERROR_KINDS,
+  DOMAIN_GUARD_ERROR_KINDS,
+} from "../../src/results/failure.js";
 import { useHarness } from "../helpers/harness.js";
 
 const start = useHarness();
@@ -18,15 +22,8 @@ const DELETE = {
   idempotentHint: true,
   openWorldHint: true,
 };
-const API_KINDS = ERROR_KINDS.filter(
-  (kind) =>
-    ![
-      "confirmation_required",
-      "confirmation_mismatch",
-      "protected",
-      "precondition_failed",
-    ].includes(kind),
-);
+const API_KINDS = COMMON_ERROR_KINDS;
+const DELETE_KINDS = [...COMMON_ERROR_KINDS, ...CONFIRMATION_ERROR_KINDS];
 
 const EXPECTED = {
   list_domains: { annotations: READ, statuses: ["ok", "error"], kinds: API_KINDS, required: [] },
@@ -38,8 +35,8 @@ const EXPECTED = {
   },
   delete_domain: {
     annotations: DELETE,
-    statuses: ["deletion_accepted", "dry_run", "error"],
-    kinds: ERROR_KINDS,
+    statuses: ["deletion_accepted", "dry_run", "confirmation_required", "error"],
+    kinds: [...DELETE_KINDS, ...DOMAIN_GUARD_ERROR_KINDS],
     required: ["domain_name"],
   },
   list_microsoft_credentials: {
@@ -50,8 +47,8 @@ const EXPECTED = {
   },
   delete_microsoft_credential: {
     annotations: DELETE,
-    statuses: ["deleted", "dry_run", "error"],
-    kinds: API_KINDS,
+    statuses: ["deleted", "dry_run", "confirmation_required", "error"],
+    kinds: DELETE_KINDS,
     required: ["credential_id"],
   },
 } as const;
@@ -124,7 +121,9 @@ describe("the server", () => {
   it("does not claim that its list of tools can change, and says how to use it", async () => {
     const h = await start();
     expect(h.client.getServerCapabilities()?.tools?.listChanged).not.toBe(true);
-    expect(h.client.getInstructions()).toMatch(/show it to the user and ask before confirming/);
+    expect(h.client.getInstructions()).toMatch(
+      /confirmation_required, which is a question, not an error: show the preview to the user, ask/,
+    );
   });
 
   it("serves only WOODPECKER_ENABLED_TOOLS", async () => {

@@ -46,6 +46,7 @@ describe("parseCli", () => {
       readOnly: false,
       elicitation: "auto",
       elicitationTimeoutMs: 300_000,
+      confirmation: "auto",
       sandbox: false,
       logLevel: "info",
     });
@@ -63,6 +64,7 @@ describe("parseCli", () => {
       WOODPECKER_ENABLED_TOOLS: "delete_microsoft_credential,list_domains",
       WOODPECKER_ELICITATION: "off",
       WOODPECKER_ELICITATION_TIMEOUT_MS: "1000",
+      WOODPECKER_CONFIRMATION: "Person",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
     };
@@ -78,6 +80,7 @@ describe("parseCli", () => {
       readOnly: false,
       elicitation: "off",
       elicitationTimeoutMs: 1000,
+      confirmation: "person",
       sandbox: true,
       logLevel: "warn",
     });
@@ -111,6 +114,7 @@ describe("parseCli", () => {
     [{ WOODPECKER_ENABLED_TOOLS: " , " }, "WOODPECKER_ENABLED_TOOLS"],
     [{ WOODPECKER_ELICITATION: "sometimes" }, "WOODPECKER_ELICITATION"],
     [{ WOODPECKER_ELICITATION_TIMEOUT_MS: "1e3" }, "WOODPECKER_ELICITATION_TIMEOUT_MS"],
+    [{ WOODPECKER_CONFIRMATION: "human" }, "WOODPECKER_CONFIRMATION"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
   ])("stops on %j with a one-line message naming the variable", (env, variable) => {
     const message = failure(env);

@@ -58,8 +58,10 @@ describe("AuditTrail", () => {
       const subject = {
         tool: "delete_domain",
         target: "piedpiper.com",
+        account: "0123456789ab",
         dry_run: false,
         sandbox: false,
+        confirmed_by: "agent",
       };
       audit.intent(subject, "DELETE /domains/piedpiper.com");
       audit.outcome({
@@ -67,6 +69,7 @@ describe("AuditTrail", () => {
         outcome: "deletion_accepted",
         reason: null,
         delete_sent: true,
+        joined: false,
         http_status: 202,
         attempts: 1,
         request_id: null,

@@ -1,10 +1,9 @@
-import type { WoodpeckerClient } from "../woodpecker/client.js";
-import type { ToolContext } from "./define.js";
 import { ToolFailure } from "../results/failure.js";
+import type { Account, ToolContext } from "./define.js";
 
-/** The Woodpecker client, or not_configured before anything is read, asked or sent. */
-export function requireClient(context: ToolContext): WoodpeckerClient {
-  if (context.client === undefined) {
+/** The account the call acts on, or not_configured before anything is read, asked or sent. */
+export function requireAccount(context: ToolContext): Account {
+  if (context.account === undefined) {
     throw new ToolFailure(
       "not_configured",
       "No Woodpecker API key is configured, so nothing can be read or deleted.",
@@ -12,5 +11,5 @@ export function requireClient(context: ToolContext): WoodpeckerClient {
       { retryable: false },
     );
   }
-  return context.client;
+  return context.account;
 }

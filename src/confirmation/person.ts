@@ -1,0 +1,45 @@
+// A person's yes, through a channel the client or this machine offers: a form in the client
+// (`form`), or the approval page, offered by the client (`url`) or opened by this server (`page`).
+
+export type PersonChannelName = "form" | "url" | "page";
+
+/** What a person is asked: the target, everything that goes, and what to type. */
+export interface PersonQuestion {
+  /** "Delete piedpiper.com for good?" */
+  title: string;
+  /** "Its 3 mailboxes are deleted with it and cannot be recovered:" */
+  lead: string;
+  /** Every item that goes, as the person sees it; a form shows the first ten. */
+  items: readonly string[];
+  /** "Type the domain name to confirm." */
+  instruction: string;
+  /** The form field's title: "Type piedpiper.com to delete it". */
+  fieldTitle: string;
+  /** Whether what the person typed names the target. */
+  accepts: (typed: string) => boolean;
+  /** Lines above everything else: "Dry run: …", "Sandbox: …". */
+  banners: readonly string[];
+  /** When asking again: what changed since the person was last asked. */
+  note?: string;
+}
+
+/** How the person answered, already checked against the target. */
+export type PersonAnswer =
+  | "confirmed"
+  | "declined"
+  | "dismissed"
+  | "wrong_value"
+  | "malformed"
+  | "no_answer"
+  /** The client answered with an error: it may never have shown the question. */
+  | "client_error"
+  /** The call was cancelled while the person was being asked. */
+  | "cancelled"
+  /** The channel could not reach the person (no browser could be opened): try the next one. */
+  | "unreachable";
+
+export interface PersonChannel {
+  readonly name: PersonChannelName;
+  /** Asks and waits, at most WOODPECKER_ELICITATION_TIMEOUT_MS, or until `signal` aborts. */
+  ask(question: PersonQuestion, signal: AbortSignal): Promise<PersonAnswer>;
+}

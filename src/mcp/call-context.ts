@@ -1,0 +1,121 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { PersonChannel } from "../confirmation/person.js";
+import { confirmDeletion } from "../confirmation/engine.js";
+import type { Config } from "../config/parse-cli.js";
+import type { Logger } from "../logging/logger.js";
+import { ToolFailure } from "../results/failure.js";
+import type { AnyToolDefinition, ToolContext } from "../tools/define.js";
+import { requireAccount } from "../tools/require-account.js";
+import { duration } from "../tools/wording.js";
+import type { CallOptions, RetryNotice } from "../woodpecker/client.js";
+import type { CallRecord } from "./calls-in-flight.js";
+import { canShowForm, formChannel } from "./elicitation.js";
+import type { CallProgress } from "./progress.js";
+import type { ToolDependencies } from "./register-tool.js";
+
+/** One tool call, as the wrapper sees it. */
+export interface Invocation {
+  server: McpServer;
+  tool: AnyToolDefinition;
+  deps: ToolDependencies;
+  record: CallRecord;
+  signal: AbortSignal;
+  progress: CallProgress;
+}
+
+/** What a handler gets for one call: the account, its Woodpecker calls, the engine, the DELETE. */
+export function callContext(invocation: Invocation): ToolContext {
+  const { tool, deps, record, signal, progress } = invocation;
+  const { config } = deps;
+  const call: CallOptions = {
+    signal,
+    onRetry: (notice) => reportRetry(notice, progress, deps.logger),
+  };
+  const context: ToolContext = {
+    config,
+    account: deps.account,
+    call,
+    async confirm(deletion, shown, relayed) {
+      const { tokens } = requireAccount(context);
+      const decision = await confirmDeletion(deletion, shown, relayed, {
+        tokens,
+        shown: deps.shared.shown,
+        person: personChannels(invocation),
+        policy: config.confirmation,
+        signal,
+        progress: (message) => progress.report(message),
+        heartbeatMs: deps.heartbeatMs,
+        waitLimit: duration(config.elicitationTimeoutMs),
+        banners: banners(config),
+      });
+      if (decision.confirmed) record.confirmedBy = decision.by;
+      return decision;
+    },
+    async sendDelete(request) {
+      if (config.dryRun) return { dryRun: true };
+      const caller = {
+        signal,
+        onSent: () => (record.deleteSent = true),
+        onJoined: () =>
+          deps.logger.debug(
+            { tool: tool.name, target: record.target },
+            "another call is already sending this DELETE: waiting for its outcome",
+          ),
+      };
+      const { value, joined } = await deps.shared.deletes.run(request.key, caller, (shared) => {
+        try {
+          deps.audit.intent(
+            {
+              tool: tool.name,
+              target: record.target,
+              account: record.account,
+              dry_run: false,
+              sandbox: config.sandbox,
+              confirmed_by: record.confirmedBy,
+            },
+            request.description,
+          );
+        } catch (error) {
+          deps.logger.error({ err: error }, "the audit intent line could not be written");
+          throw new ToolFailure(
+            "unavailable",
+            "Not deleted: the audit trail could not record that a DELETE was about to be sent, so none was sent.",
+            "Tell whoever runs this server that its audit trail cannot be written (WOODPECKER_AUDIT_FILE, or stderr). Do not call again until it is fixed.",
+            { retryable: false },
+          );
+        }
+        return request.send({ ...call, signal: shared.signal, onSend: shared.markSent });
+      });
+      record.joined = joined;
+      return { dryRun: false, sent: value, joined };
+    },
+  };
+  return context;
+}
+
+/** The channels to a person this call has, in the order the engine tries them. */
+function personChannels({ server, deps }: Invocation): PersonChannel[] {
+  const { config } = deps;
+  return config.elicitation === "auto" && canShowForm(server.server)
+    ? [
+        formChannel(server.server, {
+          timeoutMs: config.elicitationTimeoutMs,
+          scrubber: deps.scrubber,
+        }),
+      ]
+    : [];
+}
+
+/** What a person asked to confirm reads above everything else. */
+function banners(config: Config): string[] {
+  return [
+    config.dryRun ? "Dry run: nothing is deleted, whatever you answer." : "",
+    config.sandbox ? "Sandbox: a simulated account; nothing real is deleted." : "",
+  ].filter(Boolean);
+}
+
+function reportRetry(notice: RetryNotice, progress: CallProgress, logger: Logger): void {
+  const message = `${notice.reason}; retrying (attempt ${notice.attempt} of ${notice.maxAttempts})`;
+  logger.warn({ attempt: notice.attempt, max_attempts: notice.maxAttempts }, message);
+  progress.report(message);
+}

@@ -1,0 +1,76 @@
+import { ApiError } from "../woodpecker/api-error.js";
+
+interface InFlight {
+  done: Promise<unknown>;
+  controller: AbortController;
+  /** The calls waiting for this DELETE; it is aborted only once none is left. */
+  waiting: number;
+  sent: boolean;
+  onSent: Set<() => void>;
+}
+
+/** What the one call that sends a shared DELETE passes to it. */
+export interface SharedSend {
+  signal: AbortSignal;
+  /** Call when the DELETE is on its way to Woodpecker: every waiting call learns it was sent. */
+  markSent: () => void;
+}
+
+/**
+ * At most one DELETE per key in flight: a second call for the same key waits for the first one's
+ * outcome instead of sending its own. A call cancelled while it waits stops waiting at once; the
+ * DELETE itself is aborted only when every call waiting for it has been cancelled, so a cancelled
+ * first caller never takes the others' DELETE with it.
+ */
+export class SharedDeletes {
+  readonly #inFlight = new Map<string, InFlight>();
+
+  async run<T>(
+    key: string,
+    caller: { signal: AbortSignal; onSent: () => void; onJoined: () => void },
+    send: (shared: SharedSend) => Promise<T>,
+  ): Promise<{ value: T; joined: boolean }> {
+    let entry = this.#inFlight.get(key);
+    const joined = entry !== undefined;
+    if (entry === undefined) {
+      const created: InFlight = {
+        done: Promise.resolve(),
+        controller: new AbortController(),
+        waiting: 0,
+        sent: false,
+        onSent: new Set(),
+      };
+      const markSent = () => {
+        created.sent = true;
+        for (const listener of created.onSent) listener();
+      };
+      created.done = send({ signal: created.controller.signal, markSent }).finally(() =>
+        this.#inFlight.delete(key),
+      );
+      // Nobody may be left waiting for it: its failure is then nobody's to handle.
+      created.done.catch(() => undefined);
+      this.#inFlight.set(key, created);
+      entry = created;
+    }
+    if (joined) caller.onJoined();
+    if (entry.sent) caller.onSent();
+    entry.onSent.add(caller.onSent);
+    entry.waiting += 1;
+    try {
+      return { value: (await untilAborted(entry.done, caller.signal)) as T, joined };
+    } finally {
+      entry.onSent.delete(caller.onSent);
+      entry.waiting -= 1;
+      if (entry.waiting === 0) entry.controller.abort();
+    }
+  }
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ApiError({ type: "cancelled" }, 0));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApiError({ type: "cancelled" }, 0));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
