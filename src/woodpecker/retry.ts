@@ -7,6 +7,8 @@ export const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
 /** A Retry-After longer than this is not waited out: the call fails and reports it instead. */
 export const RETRY_AFTER_CAP_MS = 10_000;
 export const BACKOFF_LIMIT_MS = 5_000;
+/** The first wait before a retry; each next one doubles, up to BACKOFF_LIMIT_MS. */
+export const FIRST_BACKOFF_MS = 300;
 
 /**
  * Retry-After as whole seconds from now (fractions rounded up), from delta-seconds or an HTTP
