@@ -1,5 +1,6 @@
 import { HELP_TEXT } from "./config/help.js";
 import { ConfigError, parseCli } from "./config/parse-cli.js";
+import { verifyAuditFile } from "./logging/audit-file.js";
 import { createLogger } from "./logging/logger.js";
 import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
 import { serve } from "./process/serve.js";
@@ -21,7 +22,35 @@ async function main(): Promise<void> {
     process.stdout.write(`${SERVER_VERSION}\n`);
     return;
   }
-  await serve(request.config, request.warnings);
+  if (request.action === "verify-audit") {
+    process.exitCode = verifyAudit(request.path);
+    return;
+  }
+  try {
+    await serve(request.config, request.warnings);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${SERVER_NAME}: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+/** `--verify-audit FILE`: checks the chain of an audit file, and says where it breaks. */
+function verifyAudit(path: string): number {
+  try {
+    const result = verifyAuditFile(path);
+    if (result.ok) {
+      process.stdout.write(`${path}: ${result.lines} lines, the chain is intact\n`);
+      return 0;
+    }
+    process.stdout.write(`${path}: line ${result.line} of ${result.lines} ${result.problem}\n`);
+  } catch (error) {
+    console.error(
+      `${SERVER_NAME}: ${path} cannot be read: ${(error as NodeJS.ErrnoException).code}`,
+    );
+    return 2;
+  }
+  return 1;
 }
 
 main().catch((error: unknown) => {

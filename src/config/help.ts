@@ -7,16 +7,19 @@ get_domain, delete_domain (cascades to every mailbox on the domain), list_micros
 and delete_microsoft_credential. Every deletion shows what goes first and needs a person's yes.
 
 Usage: ${SERVER_NAME} [--sandbox] [--help] [--version]
+       ${SERVER_NAME} --verify-audit FILE
 
-  --sandbox   serve every tool from a built-in simulation on 127.0.0.1: no key, no risk
-  --help      print this help
-  --version   print the version
+  --sandbox            serve every tool from a built-in simulation on 127.0.0.1: no key, no risk
+  --verify-audit FILE  check an audit file's chain and say where it breaks (exit 0 intact, 1 not)
+  --help               print this help
+  --version            print the version
 
 Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_API_KEY                 API key (required for real calls; never pass it as an argument)
   WOODPECKER_API_BASE_URL            default ${DEFAULT_BASE_URL}
   WOODPECKER_TIMEOUT_MS              time limit per attempt, default 30000
   WOODPECKER_MAX_RETRIES             retries on 429/5xx/network errors, default 2
+  WOODPECKER_MAX_IN_FLIGHT           requests per key outstanding at Woodpecker (1-7), default 4
   WOODPECKER_DRY_RUN                 true: everything but the DELETE (default false)
   WOODPECKER_PROTECTED_DOMAINS       comma-separated domains delete_domain always refuses
   WOODPECKER_READ_ONLY               true: serve only the read tools (default false)
@@ -25,6 +28,7 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_ELICITATION_TIMEOUT_MS  how long to wait for the human, default 300000
   WOODPECKER_CONFIRMATION            auto (the agent may relay the person's yes) or person
   WOODPECKER_SANDBOX                 true: same as --sandbox
+  WOODPECKER_AUDIT_FILE              durable audit trail (JSON Lines, hash-chained); default stderr only
   LOG_LEVEL                          fatal, error, warn, info (default), debug, trace, silent
 
 Logs are JSON on stderr; stdout carries only MCP messages. The audit lines of the deleting

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { READ_ONLY_TOOL_NAMES, TOOL_NAMES, type ToolName } from "../tools/names.js";
 import { normalizeDomainName } from "../woodpecker/domain-name.js";
+import { WOODPECKER_ACCEPTS } from "../woodpecker/request-queue.js";
 import { checkVariableNames, closest } from "./variable-names.js";
 
 export const DEFAULT_BASE_URL = "https://api.woodpecker.co/rest/v2";
@@ -13,6 +14,8 @@ export interface Config {
   baseUrl: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Requests per key outstanding at Woodpecker at most. */
+  maxInFlight: number;
   dryRun: boolean;
   protectedDomains: ReadonlySet<string>;
   /** The tools served: WOODPECKER_ENABLED_TOOLS, less the deleting ones when read-only. */
@@ -23,12 +26,15 @@ export interface Config {
   confirmation: "auto" | "person";
   elicitationTimeoutMs: number;
   sandbox: boolean;
+  /** Where the audit trail is also written, durably; undefined: stderr only. */
+  auditFile: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
 export type CliRequest =
   | { action: "help" }
   | { action: "version" }
+  | { action: "verify-audit"; path: string }
   | { action: "serve"; config: Config; warnings: string[] };
 
 export class ConfigError extends Error {
@@ -38,7 +44,24 @@ export class ConfigError extends Error {
 const blankAsUnset = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 
-const wholeNumber = (fallback: number, min: number, max: number, unit: string) =>
+/**
+ * For a variable that turns a safety switch on: empty is unset (MCP Bundle hosts send "" for a
+ * setting left blank), but white space or separators alone mean somebody meant to set it.
+ */
+const safetySwitch = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value === "string" && value !== "" && /^[\s,]*$/.test(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "holds only white space or commas; set it to a value, or remove it to leave it unset",
+      });
+      return z.NEVER;
+    }
+    return value === "" ? undefined : value;
+  }, schema);
+
+const wholeNumber = (fallback: number, min: number, max: number, unit: string, whyMax = "") =>
   z.preprocess(
     blankAsUnset,
     z
@@ -46,20 +69,20 @@ const wholeNumber = (fallback: number, min: number, max: number, unit: string) =
       .trim()
       .regex(/^\d+$/, `must be a whole number of ${unit} from ${min} to ${max}`)
       .transform(Number)
-      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .pipe(
+        z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}${whyMax}`),
+      )
       .default(fallback),
   );
 
-const flag = z.preprocess(
-  blankAsUnset,
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(z.enum(["true", "false", "1", "0"], "must be true, false, 1 or 0"))
-    .transform((value) => value === "true" || value === "1")
-    .default(false),
-);
+const booleanValue = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["true", "false", "1", "0"], "must be true, false, 1 or 0"))
+  .transform((value) => value === "true" || value === "1")
+  .default(false);
+const flag = z.preprocess(blankAsUnset, booleanValue);
 
 const commaList = (value: string) =>
   value
@@ -72,6 +95,10 @@ const apiKey = z
   .refine((key) => !/[\s\p{Cc}\p{Cf}]/u.test(key), {
     message:
       "contains white space or an invisible character (a line break pasted with it?); set it to the key alone",
+  })
+  .refine((key) => /^[\x21-\x7e]*$/.test(key), {
+    message:
+      "contains a character outside printable ASCII (a quote or dash changed by a word processor?); set it to the key exactly as Woodpecker shows it",
   })
   .refine((key) => key.length >= MIN_KEY_LENGTH, {
     message: `is shorter than ${MIN_KEY_LENGTH} characters, too short to be a Woodpecker API key`,
@@ -86,6 +113,9 @@ const baseUrl = z.string().transform((raw, ctx) => {
 });
 
 function baseUrlProblem(value: string): string | undefined {
+  // The URL parser reads a backslash as a slash, so http:\\user@host\path would pass the checks
+  // below and then fail every call, echoing the user name.
+  if (value.includes("\\")) return "must not contain a backslash (use / in a URL)";
   if (!URL.canParse(value)) return "must be an absolute URL";
   const url = new URL(value);
   if (url.protocol !== "https:" && url.protocol !== "http:") return "must use https://";
@@ -137,12 +167,16 @@ const EnvSchema = z.object({
   WOODPECKER_API_BASE_URL: z.preprocess(blankAsUnset, baseUrl.default(DEFAULT_BASE_URL)),
   WOODPECKER_TIMEOUT_MS: wholeNumber(30_000, 1, 3_600_000, "milliseconds"),
   WOODPECKER_MAX_RETRIES: wholeNumber(2, 0, 10, "retries"),
-  WOODPECKER_DRY_RUN: flag,
-  WOODPECKER_PROTECTED_DOMAINS: z.preprocess(
-    blankAsUnset,
-    protectedDomains.default(new Set<string>()),
+  WOODPECKER_MAX_IN_FLIGHT: wholeNumber(
+    4,
+    1,
+    WOODPECKER_ACCEPTS,
+    "requests",
+    `: Woodpecker takes ${WOODPECKER_ACCEPTS} requests of a key at once and drops the rest`,
   ),
-  WOODPECKER_READ_ONLY: flag,
+  WOODPECKER_DRY_RUN: safetySwitch(booleanValue),
+  WOODPECKER_PROTECTED_DOMAINS: safetySwitch(protectedDomains.default(new Set<string>())),
+  WOODPECKER_READ_ONLY: safetySwitch(booleanValue),
   WOODPECKER_ENABLED_TOOLS: z.preprocess(blankAsUnset, enabledTools.default([...TOOL_NAMES])),
   WOODPECKER_ELICITATION: z.preprocess(
     blankAsUnset,
@@ -154,8 +188,7 @@ const EnvSchema = z.object({
       .default("auto"),
   ),
   WOODPECKER_ELICITATION_TIMEOUT_MS: wholeNumber(300_000, 1, 3_600_000, "milliseconds"),
-  WOODPECKER_CONFIRMATION: z.preprocess(
-    blankAsUnset,
+  WOODPECKER_CONFIRMATION: safetySwitch(
     z
       .string()
       .trim()
@@ -164,6 +197,7 @@ const EnvSchema = z.object({
       .default("auto"),
   ),
   WOODPECKER_SANDBOX: flag,
+  WOODPECKER_AUDIT_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z
@@ -184,9 +218,18 @@ export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
  */
 export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRequest {
   let sandboxFlag = false;
-  for (const arg of argv) {
+  for (const [index, arg] of argv.entries()) {
     if (arg === "--help" || arg === "-h") return { action: "help" };
     if (arg === "--version" || arg === "-v") return { action: "version" };
+    if (arg === "--verify-audit") {
+      const path = argv[index + 1];
+      if (path === undefined || argv.length !== 2 || path.startsWith("-")) {
+        throw new ConfigError(
+          "--verify-audit takes one argument, the audit file: --verify-audit FILE",
+        );
+      }
+      return { action: "verify-audit", path };
+    }
     if (arg === "--sandbox") sandboxFlag = true;
     else throw new ConfigError(unknownArgument(arg));
   }
@@ -216,6 +259,7 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
       baseUrl: vars.WOODPECKER_API_BASE_URL,
       timeoutMs: vars.WOODPECKER_TIMEOUT_MS,
       maxRetries: vars.WOODPECKER_MAX_RETRIES,
+      maxInFlight: vars.WOODPECKER_MAX_IN_FLIGHT,
       dryRun: vars.WOODPECKER_DRY_RUN,
       protectedDomains: vars.WOODPECKER_PROTECTED_DOMAINS,
       tools,
@@ -224,6 +268,7 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
       elicitationTimeoutMs: vars.WOODPECKER_ELICITATION_TIMEOUT_MS,
       confirmation: vars.WOODPECKER_CONFIRMATION,
       sandbox: sandboxFlag || vars.WOODPECKER_SANDBOX,
+      auditFile: vars.WOODPECKER_AUDIT_FILE,
       logLevel: vars.LOG_LEVEL,
     },
   };

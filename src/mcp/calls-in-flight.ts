@@ -21,7 +21,7 @@ export interface CallRecord {
 /** What the call ended in, as the audit line reports it. */
 export type CallEnd = Pick<
   AuditOutcome,
-  "outcome" | "reason" | "http_status" | "attempts" | "request_id"
+  "outcome" | "reason" | "http_status" | "attempts" | "request_id" | "verified_by_read"
 >;
 
 /** The audit line of a call of a deleting tool, finished or cut off. */

@@ -99,6 +99,7 @@ async function call(invocation: Invocation, args: unknown): Promise<CallToolResu
         http_status: body.http_status ?? null,
         attempts: body.attempts ?? 0,
         request_id: body.error?.request_id ?? null,
+        verified_by_read: body.verified_by_read === true,
       }),
     );
   }

@@ -34,7 +34,7 @@ export async function connectBackend(config: Config, logger: Logger): Promise<Ba
 
 /** One Woodpecker account: its client, and preview tokens bound to its key. */
 export function openAccount(
-  config: Pick<Config, "timeoutMs" | "maxRetries">,
+  config: Pick<Config, "timeoutMs" | "maxRetries" | "maxInFlight">,
   logger: Logger,
   baseUrl: string,
   apiKey: string,
@@ -45,6 +45,7 @@ export function openAccount(
       apiKey,
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
+      maxInFlight: config.maxInFlight,
       logger,
     }),
     tokens: new PreviewTokens(apiKey),

@@ -8,6 +8,8 @@ import type { Backend } from "./backend.js";
 
 /** How long calls in flight may take to finish, and be audited, once the server must stop. */
 const DRAIN_MS = 5_000;
+/** How long calls cancelled after that have to end as `cancelled`, answered and audited. */
+const CANCEL_GRACE_MS = 1_000;
 
 interface Running {
   server: McpServer;
@@ -22,8 +24,9 @@ interface Running {
 /**
  * Stops the process cleanly on SIGINT, SIGTERM, SIGHUP, stdin closing, the connection closing,
  * or stdout breaking (a client that closed it): new calls are refused, calls in flight get a few
- * seconds to finish and be audited, and any still running then are audited as interrupted. A
- * second signal exits at once, auditing what is still running.
+ * seconds to finish and be audited; any still running then are cancelled, and end as `cancelled`
+ * (saying whether their DELETE was sent), answered and audited like any call. A second signal
+ * exits at once, auditing what is still running as interrupted.
  */
 export function installShutdown(running: Running): void {
   const { server, transport, calls, logger } = running;
@@ -33,7 +36,12 @@ export function installShutdown(running: Running): void {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, "shutting down");
-    const unfinished = await calls.drain(DRAIN_MS);
+    let unfinished = await calls.drain(DRAIN_MS);
+    if (unfinished.length > 0) {
+      logger.warn({ calls: unfinished.length }, "cancelling the calls still in flight");
+      for (const record of unfinished) record.stop.abort();
+      unfinished = await calls.drain(CANCEL_GRACE_MS);
+    }
     auditInterrupted(running, unfinished);
     // The SDK sends a call's answer a few microtasks after its handler returns, and closing
     // aborts what it has not sent yet: let the answers of the calls that just finished go out.
@@ -76,6 +84,7 @@ function auditInterrupted({ audit, config, logger }: Running, records: CallRecor
         http_status: null,
         attempts: 0,
         request_id: null,
+        verified_by_read: false,
       }),
     );
   }

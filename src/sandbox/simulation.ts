@@ -6,6 +6,7 @@ import {
   domainProblem,
   domainValidationError,
 } from "./page-bodies.js";
+import { KeyLimits } from "./request-limits.js";
 import { type SandboxAccount, type SandboxDomain, seedAccount } from "./seed.js";
 
 const BASE_PATH = "/rest/v2";
@@ -32,6 +33,7 @@ export interface SimulationOptions {
   apiKey: string;
   account?: SandboxAccount;
   deletionMs?: number;
+
   intercept?: Interceptor;
   onConnection?: (socket: Socket) => void;
 }
@@ -43,17 +45,35 @@ export interface SimulationOptions {
  */
 export class WoodpeckerSimulation {
   readonly account: SandboxAccount;
+  /**
+   * Woodpecker's request limits per key: one processed at a time, six queued for at most 15 s,
+   * the rest refused. On in the sandbox; the tests' stand-in turns them off where a test needs
+   * requests answered at once.
+   */
+  requestLimits = true;
   readonly #options: SimulationOptions;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #deletions = new Set<NodeJS.Timeout>();
+  readonly #limits = new Map<string, KeyLimits>();
 
   private constructor(options: SimulationOptions) {
     this.#options = options;
     this.account = options.account ?? seedAccount();
     this.#server = createServer((request, response) => {
-      const answer = () => this.#answer(request, response);
-      if (options.intercept?.(request, response, answer) !== true) answer();
+      const process = () => {
+        const answer = () => this.#answer(request, response);
+        if (options.intercept?.(request, response, answer) !== true) answer();
+      };
+      if (!this.requestLimits) {
+        process();
+        return;
+      }
+      const done = this.#limitsOf(request).admit(process, () => {
+        const problem = routeProblem(request.url ?? "/");
+        sendJson(response, 429, problem(429, "Too many requests for this API key"));
+      });
+      response.once("close", done);
     });
     this.#server.on("connection", (socket) => {
       this.#sockets.add(socket);
@@ -88,6 +108,16 @@ export class WoodpeckerSimulation {
     );
   }
 
+  #limitsOf(request: IncomingMessage): KeyLimits {
+    const key = String(request.headers["x-api-key"] ?? "");
+    let limits = this.#limits.get(key);
+    if (limits === undefined) {
+      limits = new KeyLimits();
+      this.#limits.set(key, limits);
+    }
+    return limits;
+  }
+
   async close(): Promise<void> {
     for (const timer of this.#deletions) clearTimeout(timer);
     for (const socket of this.#sockets) socket.destroy();
@@ -97,8 +127,7 @@ export class WoodpeckerSimulation {
   #answer(request: IncomingMessage, response: ServerResponse): void {
     const path = request.url ?? "/";
     const method = request.method ?? "";
-    const domainRoute = path.startsWith(`${BASE_PATH}/domains`);
-    const problem = domainRoute ? domainProblem : credentialProblem;
+    const problem = routeProblem(path);
     const send = (status: number, body?: unknown) => sendJson(response, status, body);
     if (request.headers["x-api-key"] !== this.#options.apiKey) {
       send(401, problem(401, "Invalid api key"));
@@ -266,6 +295,11 @@ function domainMailboxes(domain: SandboxDomain) {
         status,
       })),
   };
+}
+
+/** The domain routes answer in the domain page's shape, the others in the credential page's. */
+function routeProblem(path: string): (status: number, text: string) => object {
+  return path.startsWith(`${BASE_PATH}/domains`) ? domainProblem : credentialProblem;
 }
 
 function decodeSegment(segment: string): string | undefined {

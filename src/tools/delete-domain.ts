@@ -17,12 +17,19 @@ import {
   resultSchema,
   type ToolAnswer,
 } from "../results/schema.js";
+import { ApiError } from "../woodpecker/api-error.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import { isPlainEmail, normalizeDomainName } from "../woodpecker/domain-name.js";
 import type { Mailbox } from "../woodpecker/responses.js";
 import { explainFailures } from "./api-failure.js";
 import { DELETES, defineTool } from "./define.js";
-import { domainMeaning, domainMeanings, previewOf, readDomain } from "./domain-reads.js";
+import {
+  domainMeaning,
+  domainMeanings,
+  isNotFound,
+  previewOf,
+  readDomain,
+} from "./domain-reads.js";
 import { DomainNameInput, PreviewTokenInput } from "./inputs.js";
 import { requireAccount } from "./require-account.js";
 import {
@@ -43,6 +50,12 @@ const outputSchema = resultSchema({
     preview: PreviewSchema.optional(),
     confirmation: confirmationSchema(CascadeChangeSchema).optional(),
     confirmed_by: ConfirmedBySchema.optional(),
+    verified_by_read: z
+      .literal(true)
+      .optional()
+      .describe(
+        "The DELETE's last answer was ambiguous (a retry after an attempt that may have landed); a read afterwards showed the domain gone or being deleted.",
+      ),
   },
 });
 
@@ -97,7 +110,7 @@ export const deleteDomain = defineTool({
       context.sendDelete({
         key: `domain:${domain_name}`,
         description: `DELETE /domains/${domain_name}`,
-        send: (options) => client.deleteDomain(domain_name, options),
+        send: (options) => deleteAndSettle(client, domain_name, options),
       }),
       { step: "delete", what: `domain ${domain}`, meaning: domainMeaning(domain_name) },
       { preview },
@@ -111,20 +124,70 @@ export const deleteDomain = defineTool({
         message: `${shown.words} would be deleted: every check and the confirmation passed, but no DELETE was sent and nothing was deleted.`,
       };
     }
+    const { sent } = outcome;
     const shared = outcome.joined
       ? " Another call was already deleting this domain, so this one sent no second DELETE."
       : "";
+    const accepted =
+      sent.settledBy === undefined
+        ? `Woodpecker accepted the deletion of ${shown.words} (HTTP ${sent.status})`
+        : `The deletion of ${shown.words} is under way: an earlier attempt of this DELETE reached Woodpecker before its answer was lost, and a read afterwards shows the domain ${sent.settledBy === "gone" ? "gone" : "still there, being deleted as Woodpecker said"}`;
     return {
       status: "deletion_accepted",
       domain_name,
       preview,
       confirmed_by: by,
-      http_status: outcome.sent.status,
-      attempts: outcome.sent.attempts,
-      message: `Woodpecker accepted the deletion of ${shown.words} (HTTP ${outcome.sent.status}). It cannot be undone and runs asynchronously: get_domain follows it, and answers not_found once it is done.${shared}`,
+      ...(sent.settledBy === undefined
+        ? { http_status: sent.status }
+        : { verified_by_read: true as const }),
+      attempts: sent.attempts,
+      message: `${accepted}. It cannot be undone and runs asynchronously: get_domain follows it, and answers not_found once it is done.${shared}`,
     };
   },
 });
+
+/** What the DELETE ended in: Woodpecker's answer, or a read that settled an ambiguous one. */
+interface Sent {
+  status: number;
+  attempts: number;
+  /** Set when a read settled an ambiguous answer: the domain is gone, or being deleted. */
+  settledBy?: "gone" | "being_deleted";
+}
+
+/**
+ * Sends the DELETE. When a retry follows an attempt that Woodpecker may have carried out (a reset,
+ * a timeout, a 5xx) and is then told the domain is not found or already being deleted, that
+ * answer may be the earlier attempt's doing: one more GET settles it. Gone, or still there and
+ * being deleted as Woodpecker said: accepted. Anything else: the answer as it came.
+ */
+async function deleteAndSettle(
+  client: WoodpeckerClient,
+  domainName: string,
+  options: CallOptions,
+): Promise<Sent> {
+  try {
+    return await client.deleteDomain(domainName, options);
+  } catch (error) {
+    if (
+      !(error instanceof ApiError) ||
+      !error.earlierMayHaveLanded ||
+      error.reason.type !== "http"
+    ) {
+      throw error;
+    }
+    const said = domainMeaning(domainName)(error.reason)?.reason;
+    if (said !== "domain_not_found" && said !== "domain_deletion_in_progress") throw error;
+    const settled = { status: error.reason.status, attempts: error.attempts };
+    try {
+      await client.getDomain(domainName, options);
+    } catch (readError) {
+      if (isNotFound(readError)) return { ...settled, settledBy: "gone" };
+      throw error;
+    }
+    if (said === "domain_deletion_in_progress") return { ...settled, settledBy: "being_deleted" };
+    throw error;
+  }
+}
 
 /** What delete_domain hands the confirmation engine. */
 function domainDeletion(

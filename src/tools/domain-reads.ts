@@ -119,6 +119,6 @@ function adjacent(words: readonly string[], first: string, second: string): bool
   return words.some((word, index) => word === first && words[index + 1] === second);
 }
 
-function isNotFound(error: unknown): boolean {
+export function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.reason.type === "http" && error.reason.status === 404;
 }

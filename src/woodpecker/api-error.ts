@@ -19,11 +19,20 @@ export type ApiErrorReason =
 
 export class ApiError extends Error {
   override name = "ApiError";
+  /**
+   * True when an attempt before the last one failed in a way that Woodpecker may still have
+   * carried out (a 5xx, a timeout, a connection broken after sending): for a DELETE, the last
+   * answer alone does not tell what happened.
+   */
+  readonly earlierMayHaveLanded: boolean;
+
   constructor(
     readonly reason: ApiErrorReason,
     readonly attempts: number,
+    history: { earlierMayHaveLanded: boolean } = { earlierMayHaveLanded: false },
   ) {
     super(`Woodpecker call failed: ${reason.type}${"status" in reason ? ` ${reason.status}` : ""}`);
+    this.earlierMayHaveLanded = history.earlierMayHaveLanded;
   }
 
   /** Whether calling again unchanged may succeed: what the client itself would have retried. */

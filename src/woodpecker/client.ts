@@ -7,6 +7,7 @@ import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { CallSignal } from "./call-signal.js";
 import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
+import { RequestQueue } from "./request-queue.js";
 import {
   CredentialListBody,
   type DomainDetails,
@@ -20,6 +21,7 @@ import {
 import {
   BACKOFF_LIMIT_MS,
   callBudgetMs,
+  FIRST_BACKOFF_MS,
   parseRetryAfter,
   RETRY_AFTER_CAP_MS,
   RETRY_AFTER_STATUSES,
@@ -35,6 +37,10 @@ export interface WoodpeckerClientOptions {
   apiKey: string;
   timeoutMs: number;
   maxRetries: number;
+  /** Requests of this key outstanding at Woodpecker at most; the others wait, in order. */
+  maxInFlight: number;
+  /** The first wait before a retry (FIRST_BACKOFF_MS); the client tests make it short. */
+  firstBackoffMs?: number;
   /** Receives one debug line per attempt (its headers are redacted by the logger). */
   logger?: Logger;
 }
@@ -64,18 +70,25 @@ type KyModule = typeof import("ky");
 type BodyRead<T> = { ok: true; data: T } | { ok: false; detail: string };
 
 /**
- * The Woodpecker REST API v2 calls this server makes, with retries, time limits, and every
- * failure turned into an ApiError. ky (and with it Node's fetch) is loaded on the first call, not
- * at start-up: listing the tools needs neither.
+ * The Woodpecker REST API v2 calls this server makes, with retries, time limits, one queue per key
+ * in front of Woodpecker's own limits, and every failure turned into an ApiError. ky (and with it
+ * Node's fetch) is loaded on the first call, not at start-up: listing the tools needs neither.
  */
 export class WoodpeckerClient {
   #http: Promise<{ ky: KyModule; instance: KyInstance }> | undefined;
   readonly #options: WoodpeckerClientOptions;
   readonly #scrubber: SecretScrubber;
+  readonly #queue: RequestQueue;
 
   constructor(options: WoodpeckerClientOptions) {
     this.#options = options;
     this.#scrubber = new SecretScrubber(options.apiKey);
+    this.#queue = new RequestQueue(options.maxInFlight);
+  }
+
+  /** Requests sent to Woodpecker and not answered yet. */
+  get outstanding(): number {
+    return this.#queue.outstanding;
   }
 
   get callBudgetMs(): number {
@@ -132,14 +145,27 @@ export class WoodpeckerClient {
     const call = new CallSignal(this.callBudgetMs, options.signal);
     const maxAttempts = this.#options.maxRetries + 1;
     let attempts = 0;
+    let earlierMayHaveLanded = false;
+    let release: (() => void) | undefined;
+    const settle = () => {
+      release?.();
+      release = undefined;
+    };
+    const failure = (reason: ApiErrorReason) =>
+      new ApiError(reason, attempts, { earlierMayHaveLanded });
     try {
       const response = await instance(path, {
         method,
         signal: call.signal,
         retry: this.#retryOptions(ky, call.signal),
+        // The attempt's queue place is given back as soon as Woodpecker answered (or did not).
+        fetch: (input, init) => globalThis.fetch(input, init).finally(settle),
         hooks: {
           beforeRequest: [
-            (request, _options, { retryCount }) => {
+            // Before ky starts the attempt's time limit: waiting here counts only against the
+            // call's budget, which CallSignal enforces.
+            async (request, _options, { retryCount }) => {
+              release = await this.#queue.acquire(call.signal);
               attempts = retryCount + 1;
               this.#logAttempt(request, attempts);
               options.onSend?.();
@@ -148,6 +174,7 @@ export class WoodpeckerClient {
           beforeRetry: [
             ({ error, retryCount }) => {
               if (error instanceof ky.HTTPError) void error.response.body?.cancel().catch(ignore);
+              if (mayHaveLanded(ky, error)) earlierMayHaveLanded = true;
               const reason = describeRetryCause(ky, error);
               options.onRetry?.({ attempt: retryCount + 1, maxAttempts, reason });
             },
@@ -155,21 +182,19 @@ export class WoodpeckerClient {
         },
       });
       if (response.status !== expectedStatus) {
-        throw new ApiError(await this.#httpReason(response), attempts);
+        throw failure(await this.#httpReason(response));
       }
       const body = await read(response);
       if (call.signal.aborted) throw new Error("aborted while the body was read");
       if (!body.ok) {
-        throw new ApiError(
-          { type: "unexpected_body", status: response.status, detail: body.detail },
-          attempts,
-        );
+        throw failure({ type: "unexpected_body", status: response.status, detail: body.detail });
       }
       return { data: body.data, status: response.status, attempts };
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError(await this.#reasonFor(ky, error, call), attempts);
+      throw failure(await this.#reasonFor(ky, error, call));
     } finally {
+      settle();
       call.dispose();
     }
   }
@@ -201,6 +226,7 @@ export class WoodpeckerClient {
       afterStatusCodes: [...RETRY_AFTER_STATUSES],
       maxRetryAfter: RETRY_AFTER_CAP_MS,
       backoffLimit: BACKOFF_LIMIT_MS,
+      delay: (attempt) => (this.#options.firstBackoffMs ?? FIRST_BACKOFF_MS) * 2 ** (attempt - 1),
       retryOnTimeout: true,
       // ky waits out a long Retry-After up to its cap; this server reports it instead.
       shouldRetry: ({ error }) =>
@@ -223,12 +249,17 @@ export class WoodpeckerClient {
   }
 
   /**
-   * Reads a body and removes the key from it at once, before anything parses, cleans or cuts
-   * it: a cut could otherwise leave part of an echoed key behind.
+   * Reads a body, a little past the limit, and removes the key from it before cutting it to the
+   * limit: a key straddling the limit is read whole, and so removed whole.
    */
   async #readBody(response: Response, maxBytes: number) {
-    const body = await readBodyCapped(response, maxBytes, this.#options.timeoutMs);
-    return { ...body, text: this.#scrubber.text(body.text) };
+    const body = await readBodyCapped(
+      response,
+      maxBytes + this.#scrubber.overshoot,
+      this.#options.timeoutMs,
+    );
+    const { text, cut } = this.#scrubber.cut(body.text, maxBytes);
+    return { ...body, text, truncated: body.truncated || cut };
   }
 
   async #readJson<T>(response: Response, schema: z.ZodType<T>): Promise<BodyRead<T>> {
@@ -241,7 +272,7 @@ export class WoodpeckerClient {
     }
     let json: unknown;
     try {
-      json = JSON.parse(body.text);
+      json = this.#scrubber.parseJson(body.text);
     } catch {
       const contentType = response.headers.get("content-type");
       return { ok: false, detail: describeUnrecognizedBody(body.text, contentType, false) };
@@ -266,7 +297,10 @@ export class WoodpeckerClient {
 
   async #httpReason(response: Response): Promise<ApiErrorReason> {
     const body = await this.#readBody(response, MAX_ERROR_BODY_BYTES);
-    const parsed = body.failure === undefined ? parseErrorBody(body.text) : { recognized: false };
+    const parsed =
+      body.failure === undefined
+        ? parseErrorBody(body.text, (text) => this.#scrubber.parseJson(text))
+        : { recognized: false };
     const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
     const unrecognizedBody =
       body.failure === undefined
@@ -300,6 +334,26 @@ function retryAfterBeyondCap(ky: KyModule, error: Error): boolean {
   if (!(error instanceof ky.HTTPError)) return false;
   const seconds = parseRetryAfter(error.response.headers.get("retry-after"));
   return seconds !== undefined && seconds * 1000 > RETRY_AFTER_CAP_MS;
+}
+
+/** Network errors that mean the request never left: the connection was not even made. */
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+/**
+ * Whether a failed attempt may still have been carried out by Woodpecker: it answered 5xx, gave
+ * no answer in time, or the connection broke after the request could have arrived. A 429 means
+ * Woodpecker dropped it.
+ */
+function mayHaveLanded(ky: KyModule, error: Error): boolean {
+  if (error instanceof ky.HTTPError) return error.response.status >= 500;
+  if (error instanceof ky.TimeoutError) return true;
+  return !NEVER_SENT.has(networkErrorCode(error));
 }
 
 function describeRetryCause(ky: KyModule, error: Error): string {

@@ -52,8 +52,12 @@ const ErrorBodySchema = z.object({
     .catch(undefined),
 });
 
-export function parseErrorBody(body: string): ParsedErrorBody {
-  const json = parseJson(body);
+/** Reads an error body; `decode` parses JSON (the client's scrubs every string it decodes). */
+export function parseErrorBody(
+  body: string,
+  decode: (text: string) => unknown = JSON.parse,
+): ParsedErrorBody {
+  const json = parseJson(body, decode);
   const parsed = ErrorBodySchema.safeParse(json);
   if (json === undefined || !parsed.success) return { recognized: false };
   const { title, detail, details, message, code, timestamp, request_id, fields } = parsed.data;
@@ -90,9 +94,9 @@ export function describeUnrecognizedBody(
   return `Unrecognized response body (${kind}, ${size}); untrusted excerpt: "${sanitize(body, EXCERPT_LENGTH)}"`;
 }
 
-function parseJson(body: string): unknown {
+function parseJson(body: string, decode: (text: string) => unknown): unknown {
   try {
-    const value: unknown = JSON.parse(body);
+    const value: unknown = decode(body);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;

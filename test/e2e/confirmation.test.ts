@@ -164,6 +164,7 @@ describe("confirms sent at once", () => {
     async (count) => {
       const s = await start({}, { LOG_LEVEL: "debug" });
       const token = await previewToken(s);
+      e2e.woodpecker.simulation.requestLimits = false;
       e2e.woodpecker.faults.push({ type: "hold", method: "DELETE" });
       const calls = Array.from({ length: count }, () =>
         s.call(

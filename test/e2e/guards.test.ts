@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { CREDENTIAL_PAGE } from "../helpers/page-examples.js";
-import { BUILT_SERVER, spawnRaw, useWoodpecker } from "../helpers/spawn.js";
-import { jsonFault, TEST_KEY } from "../helpers/stand-in.js";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BUILT_SERVER, type RawServer, spawnRaw, useWoodpecker } from "../helpers/spawn.js";
+import { TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
 // Each test here tries to get past one of the server's guards through the real bin, and fails.
@@ -39,40 +41,26 @@ describe("a typo in a setting never deletes for real", () => {
   );
 });
 
-describe("the confirmation cannot be skipped", () => {
-  it("a confirm on the first call never deletes", async () => {
-    const server = await start();
-    const { result } = await server.call("delete_domain", {
-      domain_name: "piedpiper.com",
-      confirm: "piedpiper.com",
-    });
-    expect(result.status).toBe("confirmation_required");
-    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
-  });
+describe("a setting this server does not know is never silently ignored", () => {
+  it.each(["error", "silent"])(
+    "names WOODPECKER_SAFE_MODE and WOODPECKER_NO_DELETE in a warning, even with LOG_LEVEL=%s",
+    async (level) => {
+      const raw = spawnRaw(
+        env({ LOG_LEVEL: level, WOODPECKER_SAFE_MODE: "true", WOODPECKER_NO_DELETE: "1" }),
+      );
+      raw.child.stdin.end();
+      expect(await raw.exited).toBe(0);
+      const warnings = raw.logEntries().filter((entry) => entry.level === 40);
+      expect(warnings.map((entry) => entry.msg)).toEqual([
+        "WOODPECKER_NO_DELETE is not a setting of this server and is ignored",
+        "WOODPECKER_SAFE_MODE is not a setting of this server and is ignored",
+      ]);
+    },
+  );
+});
 
-  it("a cascade that changed after the preview is not deleted on the old confirmation", async () => {
-    const server = await start();
-    const first = await server.call("delete_domain", { domain_name: "piedpiper.com" });
-    e2e.woodpecker.simulation.findDomain("piedpiper.com")?.mailboxes.push({
-      first_name: "Jared",
-      last_name: "Dunn",
-      email: "jared@piedpiper.com",
-      provider: "MICROSOFT",
-      status: "PAID",
-    });
-    const { result } = await server.call("delete_domain", {
-      domain_name: "piedpiper.com",
-      confirm: "piedpiper.com",
-      preview_token: first.result.confirmation?.preview_token,
-    });
-    expect(result).toMatchObject({
-      status: "confirmation_required",
-      confirmation: { reason: "cascade_changed" },
-    });
-    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
-  });
-
-  it("a client declaring elicitation as true gets no prompt, but the two-step guard", async () => {
+describe("a person's yes cannot be skipped", () => {
+  it("a client declaring elicitation as true gets no prompt, but the agent channel", async () => {
     const raw = spawnRaw(env());
     raw.initialize({ elicitation: true });
     raw.callTool(1, "delete_domain", { domain_name: "piedpiper.com", confirm: "piedpiper.com" });
@@ -102,20 +90,25 @@ describe("the confirmation cannot be skipped", () => {
 });
 
 describe("the audit trail cannot be lost", () => {
-  async function deleteInFlight(extra: Record<string, string> = {}, delete_ms = 800) {
+  /** A server whose confirmed DELETE is held open at the stand-in until the test releases it. */
+  async function deleteInFlight(extra: Record<string, string> = {}) {
     const raw = spawnRaw(env(extra));
     raw.initialize();
-    e2e.woodpecker.faults.push({ type: "delay", ms: delete_ms, method: "DELETE" });
+    e2e.woodpecker.faults.push({ type: "hold", method: "DELETE" });
     await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
-    await waitFor(() => e2e.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
+    await waitFor(() => e2e.woodpecker.held === 1, { what: "the DELETE" });
     return raw;
   }
+  const shuttingDown = (raw: RawServer) =>
+    waitFor(() => raw.output.stderr.includes("shutting down"), { what: "the shutdown" });
 
   it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
     "%s while a DELETE is in flight: the call finishes, is answered and audited, then the server exits 0",
     async (signal) => {
       const raw = await deleteInFlight();
       raw.child.kill(signal);
+      await shuttingDown(raw);
+      e2e.woodpecker.release();
       expect(await raw.exited).toBe(0);
       expect(raw.messages().find((message) => message.id === 2)?.result).toBeDefined();
       expect(
@@ -131,6 +124,8 @@ describe("the audit trail cannot be lost", () => {
   it("stdin closed while a DELETE is in flight: the call is still audited", async () => {
     const raw = await deleteInFlight();
     raw.child.stdin.end();
+    await shuttingDown(raw);
+    e2e.woodpecker.release();
     expect(await raw.exited).toBe(0);
     expect(audit(raw.logEntries()).at(-1)).toMatchObject({
       audit: "outcome",
@@ -140,30 +135,30 @@ describe("the audit trail cannot be lost", () => {
   });
 
   it(
-    "a DELETE that outlasts the few seconds of grace is audited as interrupted",
+    "a DELETE that outlasts the few seconds of grace is cancelled: answered and audited as cancelled, sent",
     { timeout: 15_000 },
     async () => {
-      const raw = spawnRaw(env());
-      raw.initialize();
-      e2e.woodpecker.faults.push({ type: "hang", method: "DELETE" });
-      await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
-      await waitFor(() => e2e.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
+      const raw = await deleteInFlight();
       raw.child.kill("SIGTERM");
       expect(await raw.exited).toBe(0);
+      const answer = raw.messages().find((message) => message.id === 2)?.result as {
+        structuredContent: { error: { kind: string } };
+      };
+      expect(answer.structuredContent.error.kind).toBe("cancelled");
       expect(audit(raw.logEntries()).at(-1)).toMatchObject({
         audit: "outcome",
         tool: "delete_microsoft_credential",
         target: 22334466,
-        outcome: "interrupted",
+        outcome: "cancelled",
         delete_sent: true,
       });
     },
   );
 
   it("a second signal exits at once, still auditing the call in flight", async () => {
-    const raw = await deleteInFlight({}, 10_000);
+    const raw = await deleteInFlight();
     raw.child.kill("SIGTERM");
-    await waitFor(() => raw.output.stderr.includes("shutting down"), { what: "the shutdown" });
+    await shuttingDown(raw);
     raw.child.kill("SIGTERM");
     expect(await raw.exited).toBe(1);
     expect(audit(raw.logEntries()).at(-1)).toMatchObject({
@@ -172,26 +167,30 @@ describe("the audit trail cannot be lost", () => {
     });
   });
 
-  it("a client that closes stdout (EPIPE) does not crash the server: the other DELETE in flight is audited", async () => {
+  it("a client that closes stdout (EPIPE) does not crash the server: the DELETEs in flight are audited", async () => {
     e2e.woodpecker.account.credentials.push({ ...OTHER_CREDENTIAL });
+    e2e.woodpecker.simulation.requestLimits = false;
     const raw = spawnRaw(env());
     raw.initialize();
-    await waitFor(() => raw.messages().some((message) => message.id === 0), { what: "initialize" });
     e2e.woodpecker.faults.push(
-      { type: "delay", ms: 200, method: "DELETE", path: "/22334466" },
-      { type: "delay", ms: 1_200, method: "DELETE", path: `/${OTHER_CREDENTIAL.credential_id}` },
+      { type: "hold", method: "DELETE" },
+      { type: "hold", method: "DELETE" },
     );
     await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
     await raw.confirmCall(3, "delete_microsoft_credential", {
       credential_id: OTHER_CREDENTIAL.credential_id,
     });
-    await waitFor(() => e2e.woodpecker.sent("DELETE").length === 2, { what: "both DELETEs" });
+    await waitFor(() => e2e.woodpecker.held === 2, { what: "both DELETEs" });
     raw.child.stdout.destroy();
+    // The first answer written meets the closed pipe; the other DELETE is still in flight then.
+    e2e.woodpecker.releaseOne();
+    await shuttingDown(raw);
+    e2e.woodpecker.release();
     expect(await raw.exited).toBe(0);
     const outcomes = audit(raw.logEntries()).filter(
       (entry) => entry.audit === "outcome" && entry.outcome !== "confirmation_required",
     );
-    expect(outcomes.map((entry) => [entry.target, entry.outcome])).toEqual([
+    expect(outcomes.map((entry) => [entry.target, entry.outcome]).sort()).toEqual([
       [22334466, "deleted"],
       [OTHER_CREDENTIAL.credential_id, "deleted"],
     ]);
@@ -199,9 +198,11 @@ describe("the audit trail cannot be lost", () => {
   });
 
   it.each(["silent", "fatal", "error", "warn"])(
-    "LOG_LEVEL=%s still writes every audit line",
+    "LOG_LEVEL=%s still writes every audit line, and nothing else at info",
     async (level) => {
-      const raw = await deleteInFlight({ LOG_LEVEL: level }, 50);
+      const raw = spawnRaw(env({ LOG_LEVEL: level }));
+      raw.initialize();
+      await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
       await raw.answer(2);
       raw.child.stdin.end();
       await raw.exited;
@@ -212,30 +213,196 @@ describe("the audit trail cannot be lost", () => {
       );
     },
   );
+
+  it("stderr closed and no audit file: the intent cannot be written, so no DELETE is sent", async () => {
+    const raw = spawnRaw(env());
+    raw.child.stderr.destroy();
+    raw.initialize();
+    await raw.confirmCall(1, "delete_microsoft_credential", { credential_id: 22334466 });
+    const { result } = await raw.answer(2);
+    expect(JSON.stringify(result)).toContain('"kind":"unavailable"');
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+    raw.child.stdin.end();
+    expect(await raw.exited).toBe(0);
+  });
+});
+
+describe("WOODPECKER_AUDIT_FILE", () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), "audit-e2e-"));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+  const verify = (path: string) =>
+    spawnSync(process.execPath, [BUILT_SERVER, "--verify-audit", path], { encoding: "utf8" });
+
+  it("kill -9 mid-DELETE leaves the intent line on disk, in an intact chain", async () => {
+    const file = join(folder, "audit.jsonl");
+    const raw = spawnRaw(env({ WOODPECKER_AUDIT_FILE: file }));
+    raw.initialize();
+    e2e.woodpecker.faults.push({ type: "hold", method: "DELETE" });
+    await raw.confirmCall(1, "delete_domain", { domain_name: "piedpiper.com" });
+    await waitFor(() => e2e.woodpecker.held === 1, { what: "the DELETE" });
+    raw.child.kill("SIGKILL");
+    await raw.exited;
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.seq, line.audit, line.outcome ?? line.request])).toEqual([
+      [1, "outcome", "confirmation_required"],
+      [2, "intent", "DELETE /domains/piedpiper.com"],
+    ]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(verify(file)).toMatchObject({
+      status: 0,
+      stdout: `${file}: 2 lines, the chain is intact\n`,
+    });
+  });
+
+  it("/dev/full: the intent cannot be written, so no DELETE is sent; the outcome still reaches stderr", async () => {
+    const server = await start({ WOODPECKER_AUDIT_FILE: "/dev/full" });
+    const { result } = await server.confirmed("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result.error).toMatchObject({ kind: "unavailable", retryable: false });
+    expect(result.message).toMatch(/could not record that a DELETE was about to be sent/);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+    expect(audit(server.logEntries()).at(-1)).toMatchObject({ outcome: "unavailable" });
+  });
+
+  it.each([
+    ["a directory", (dir: string) => dir, /EISDIR \(it is a directory, not a file\)/],
+    [
+      "a path in a folder that does not exist",
+      (dir: string) => join(dir, "no", "a.jsonl"),
+      /ENOENT/,
+    ],
+  ])("%s stops the server at start, in one line", (_label, path, why) => {
+    const run = spawnSync(process.execPath, [BUILT_SERVER], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, ...env({ WOODPECKER_AUDIT_FILE: path(folder) }) },
+      input: "",
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      new RegExp(`^woodpecker-mcp-destructive: WOODPECKER_AUDIT_FILE .*${why.source}`),
+    );
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a restart takes up the chain; a tampered line is found by --verify-audit", async () => {
+    const file = join(folder, "audit.jsonl");
+    for (const domain of ["piedpiper.com", "hooli.com"]) {
+      const server = await start({ WOODPECKER_AUDIT_FILE: file });
+      await server.confirmed("delete_domain", { domain_name: domain });
+      await server.close();
+    }
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(verify(file).status).toBe(0);
+    writeFileSync(
+      file,
+      `${lines.map((line, i) => (i === 3 ? line.replace("hooli.com", "hooli.org") : line)).join("\n")}\n`,
+    );
+    expect(verify(file)).toMatchObject({
+      status: 1,
+      stdout: `${file}: line 5 of 6 has a prev_hash that is not the SHA-256 of line 4: a line was removed or edited\n`,
+    });
+  });
+});
+
+describe("the queue in front of Woodpecker's limits", () => {
+  it("fifty calls at once against the sandbox are all answered, none dropped", async () => {
+    const server = await e2e.spawn({ args: ["--sandbox"], env: { WOODPECKER_MAX_RETRIES: "0" } });
+    const names = ["list_domains", "list_microsoft_credentials", "get_domain"] as const;
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => {
+        const name = names[index % names.length] ?? "list_domains";
+        return server.call(name, name === "get_domain" ? { domain_name: "hooli.com" } : {});
+      }),
+    );
+    expect(outcomes.map(({ result }) => result.error?.kind ?? result.status)).toEqual(
+      Array(50).fill("ok"),
+    );
+  });
+
+  it("a queue is drained at shutdown: the queued call is still sent, answered and audited", async () => {
+    const raw = spawnRaw(env({ WOODPECKER_MAX_IN_FLIGHT: "1" }));
+    raw.initialize();
+    await raw.answer(0);
+    e2e.woodpecker.faults.push({ type: "hold", method: "GET" });
+    raw.callTool(1, "list_domains", {});
+    await waitFor(() => e2e.woodpecker.held === 1, { what: "the first read" });
+    raw.callTool(2, "get_domain", { domain_name: "hooli.com" });
+    raw.child.kill("SIGTERM");
+    await waitFor(() => raw.output.stderr.includes("shutting down"), { what: "the shutdown" });
+    expect(e2e.woodpecker.sent()).toEqual(["GET /domains"]);
+    e2e.woodpecker.release();
+    expect(await raw.exited).toBe(0);
+    expect(e2e.woodpecker.sent()).toEqual([
+      "GET /domains",
+      "GET /domains/hooli.com",
+      "GET /domains/hooli.com/mailboxes",
+    ]);
+    expect(raw.messages().filter((message) => message.id === 1 || message.id === 2)).toHaveLength(
+      2,
+    );
+  });
 });
 
 describe("the key never leaves", () => {
   const SPECIAL_KEY = 'wp"live\\7c6b5a4f3e2d';
 
+  /** The credential page's 401 body around a detail, as raw JSON text. */
+  const problem = (detailJson: string) =>
+    `{"title":"Unauthorized","status":401,"detail":${detailJson},"timestamp":"2025-03-05 17:57:00"}`;
+  const every = (key: string) =>
+    [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+
   it.each([
-    ["whole", (key: string) => `Invalid api key ${key}`],
+    ["whole", (key: string) => problem(JSON.stringify(`Invalid api key ${key}`))],
+    [
+      "where the 64 KiB read limit cuts the body (spaces fold the padding)",
+      (key: string) =>
+        problem(JSON.stringify(`${" ".repeat(64 * 1024 - 11)}${key}${" ".repeat(500)}`)),
+    ],
+    [
+      "\\u-escaped, where the decoded detail is cut at 300 characters",
+      (key: string) => problem(`"${"x".repeat(290)}${every(key)}"`),
+    ],
     [
       "where the quoted excerpt is cut",
-      (key: string) => `${"x".repeat(150)} ${key} ${"y".repeat(400)}`,
+      (key: string) => problem(JSON.stringify(`${"x".repeat(150)} ${key} ${"y".repeat(400)}`)),
     ],
-    ["where the detail is cut", (key: string) => `${"x".repeat(290)} ${key} ${"y".repeat(400)}`],
-    ["split by a zero-width space", (key: string) => `${key.slice(0, 9)}\u200b${key.slice(9)}`],
-  ])("echoed %s by the API", async (_label, echo) => {
+    [
+      "where the detail is cut",
+      (key: string) => problem(JSON.stringify(`${"x".repeat(290)} ${key} ${"y".repeat(400)}`)),
+    ],
+    [
+      "split by a zero-width space",
+      (key: string) => problem(JSON.stringify(`${key.slice(0, 9)}\u200b${key.slice(9)}`)),
+    ],
+  ])("echoed %s by the API", async (_label, body) => {
     for (const key of [TEST_KEY, SPECIAL_KEY]) {
       const server = await start({ WOODPECKER_API_KEY: key, LOG_LEVEL: "debug" });
-      e2e.woodpecker.faults.push(jsonFault(401, { ...CREDENTIAL_PAGE[401], detail: echo(key) }));
+      e2e.woodpecker.faults.push({
+        type: "respond",
+        status: 401,
+        body: body(key),
+        headers: { "content-type": "application/json" },
+      });
       const { raw } = await server.call("list_microsoft_credentials");
       const everything = [
         JSON.stringify(raw),
         ...server.stdoutMessages,
         server.stderr.join(""),
       ].join("\n");
-      for (const piece of [key.slice(0, 9), key.slice(9), JSON.stringify(key).slice(1, -1)]) {
+      for (const piece of [
+        key.slice(0, 6),
+        key.slice(6, 12),
+        key.slice(-6),
+        JSON.stringify(key).slice(1, -1),
+      ]) {
         expect(everything).not.toContain(piece);
       }
     }

@@ -193,6 +193,11 @@ describe("process behaviour", () => {
     [{ WOODPECKER_ENABLED_TOOLS: TEST_KEY }, "WOODPECKER_ENABLED_TOOLS"],
     [{ WOODPECKER_PROTECTED_DOMAINS: TEST_KEY }, "WOODPECKER_PROTECTED_DOMAINS"],
     [{ WOODPECKER_API_KEY: `${TEST_KEY}\n` }, "WOODPECKER_API_KEY"],
+    [{ WOODPECKER_API_KEY: `${TEST_KEY}\u201d` }, "WOODPECKER_API_KEY"],
+    [{ WOODPECKER_API_BASE_URL: "http:\\\\u:p@127.0.0.1:9\\rest\\v2" }, "WOODPECKER_API_BASE_URL"],
+    [{ WOODPECKER_READ_ONLY: "  " }, "WOODPECKER_READ_ONLY"],
+    [{ WOODPECKER_PROTECTED_DOMAINS: " , " }, "WOODPECKER_PROTECTED_DOMAINS"],
+    [{ WOODPECKER_MAX_IN_FLIGHT: "50" }, "WOODPECKER_MAX_IN_FLIGHT"],
   ])("stops at start on %j with one line naming the variable, never the key", (env, variable) => {
     const run = spawnSync(process.execPath, [BUILT_SERVER], {
       encoding: "utf8",

@@ -36,6 +36,8 @@ export interface HarnessOptions {
   heartbeatMs?: number;
   /** How long the stand-in takes to complete an accepted domain deletion. */
   deletionMs?: number;
+  /** Woodpecker's request limits in the stand-in (on by default). */
+  limits?: boolean;
 }
 
 /**
@@ -43,9 +45,10 @@ export interface HarnessOptions {
  * to the Woodpecker stand-in over real HTTP on 127.0.0.1.
  */
 export async function startHarness(options: HarnessOptions = {}) {
-  const woodpecker = await startStandIn(
-    options.deletionMs === undefined ? {} : { deletionMs: options.deletionMs },
-  );
+  const woodpecker = await startStandIn({
+    ...(options.deletionMs === undefined ? {} : { deletionMs: options.deletionMs }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
   const env = {
     WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
     WOODPECKER_MAX_RETRIES: "0",
@@ -62,12 +65,17 @@ export async function startHarness(options: HarnessOptions = {}) {
       ? undefined
       : openAccount(config, logger, config.baseUrl, config.apiKey);
   const calls = new CallsInFlight();
+  const scrubber = new SecretScrubber(config.apiKey);
   const server = createServer({
     config,
     account,
     logger,
-    audit: new AuditTrail(logger),
-    scrubber: new SecretScrubber(config.apiKey),
+    audit: new AuditTrail({
+      file: undefined,
+      scrubber,
+      stderr: (line) => logs.stream.write(`${line}\n`),
+    }),
+    scrubber,
     calls,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });

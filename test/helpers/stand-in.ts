@@ -34,6 +34,8 @@ export type Fault = FaultTarget &
     | { type: "delay"; ms: number }
     /** Holds the request open, unanswered, until the test calls `release()`. */
     | { type: "hold" }
+    /** Carries the request out as the simulation would, then resets instead of answering. */
+    | { type: "process_then_reset" }
     | { type: "hang" }
     | { type: "reset" }
     | { type: "reset_mid_body"; status: number; body: string }
@@ -71,11 +73,17 @@ export function jsonFault(
  * HTTP, with every request recorded and a queue of faults taken over through its hook.
  */
 export async function startStandIn(
-  options: { account?: SandboxAccount; deletionMs?: number; apiKey?: string } = {},
+  options: {
+    account?: SandboxAccount;
+    deletionMs?: number;
+    apiKey?: string;
+    limits?: boolean;
+  } = {},
 ) {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const held: (() => void)[] = [];
+  let mostHeld = 0;
   const closedListeners = new Set<() => void>();
   let openConnections = 0;
   const simulation = await WoodpeckerSimulation.start({
@@ -93,8 +101,10 @@ export async function startStandIn(
       );
       if (index === -1) return false;
       const [fault] = faults.splice(index, 1);
-      if (fault?.type === "hold") held.push(answer);
-      else if (fault !== undefined) play(fault, request, response, answer);
+      if (fault?.type === "hold") {
+        held.push(answer);
+        mostHeld = Math.max(mostHeld, held.length);
+      } else if (fault !== undefined) play(fault, request, response, answer);
       return true;
     },
     onConnection(socket) {
@@ -105,6 +115,7 @@ export async function startStandIn(
       });
     },
   });
+  simulation.requestLimits = options.limits ?? true;
   return {
     simulation,
     account: simulation.account,
@@ -118,9 +129,17 @@ export async function startStandIn(
     get held(): number {
       return held.length;
     },
+    /** The most requests `hold` faults held open at one moment. */
+    get mostHeld(): number {
+      return mostHeld;
+    },
     /** Answers every held request, as the simulation would. */
     release(): void {
       for (const answer of held.splice(0)) answer();
+    },
+    /** Answers the request held longest. */
+    releaseOne(): void {
+      held.shift()?.();
     },
     /** Resolves the next time a connection closes. */
     nextConnectionClose(): Promise<void> {
@@ -156,6 +175,15 @@ function play(
       return;
     case "reset":
       request.socket.destroy();
+      return;
+    case "process_then_reset":
+      // The simulation changes its state, then writes its answer: the connection breaks there.
+      response.writeHead = (() => {
+        request.socket.destroy();
+        return response;
+      }) as typeof response.writeHead;
+      response.end = (() => response) as typeof response.end;
+      answer();
       return;
     case "delay":
       setTimeout(answer, fault.ms);

@@ -72,7 +72,9 @@ describe("the agent channel: a confirm counts only with the token of a delivered
   it.each([2, 5, 20])(
     "%i confirms at once with the token of one preview send exactly one DELETE",
     async (count) => {
-      const h = await start();
+      // The held DELETE must not hold back the other calls' reads, as Woodpecker's one-at-a-time
+      // processing would.
+      const h = await start({ limits: false });
       const token = await previewToken(h);
       h.woodpecker.faults.push({ type: "hold", method: "DELETE" });
       const calls = Array.from({ length: count }, () => h.call("delete_domain", withToken(token)));
@@ -88,6 +90,59 @@ describe("the agent channel: a confirm counts only with the token of a delivered
       expect(joined).toHaveLength(count - 1);
     },
   );
+
+  it("a first caller cancelled mid-DELETE leaves it running for the call that joined it", async () => {
+    const h = await start({ limits: false });
+    const token = await previewToken(h);
+    h.woodpecker.faults.push({ type: "hold", method: "DELETE" });
+    const cancel = new AbortController();
+    const first = h.client.callTool(
+      { name: "delete_domain", arguments: withToken(token) },
+      undefined,
+      { signal: cancel.signal },
+    );
+    await waitFor(() => h.woodpecker.held === 1, { what: "the DELETE" });
+    const joined = h.call("delete_domain", withToken(token));
+    await joinedCalls(h, 1);
+    cancel.abort();
+    await expect(first).rejects.toThrow();
+    await waitFor(() => h.audit().some((entry) => entry.outcome === "cancelled"), {
+      what: "the first call's audit line",
+    });
+    h.woodpecker.release();
+    const { result } = await joined;
+    expect(result.status).toBe("deletion_accepted");
+    expect(h.woodpecker.sent("DELETE")).toHaveLength(1);
+    const outcomes = h
+      .audit()
+      .filter((entry) => entry.audit === "outcome")
+      .slice(1);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ outcome: "cancelled", delete_sent: true, joined: false }),
+      expect.objectContaining({ outcome: "deletion_accepted", delete_sent: true, joined: true }),
+    ]);
+  });
+
+  it("a DELETE every waiting call was cancelled from is aborted", async () => {
+    const h = await start({ limits: false });
+    const token = await previewToken(h);
+    h.woodpecker.faults.push({ type: "hold", method: "DELETE" });
+    const closed = h.woodpecker.nextConnectionClose();
+    const cancel = new AbortController();
+    const call = h.client.callTool(
+      { name: "delete_domain", arguments: withToken(token) },
+      undefined,
+      { signal: cancel.signal },
+    );
+    await waitFor(() => h.woodpecker.held === 1, { what: "the DELETE" });
+    cancel.abort();
+    await expect(call).rejects.toThrow();
+    await closed;
+    await waitFor(() => h.audit().some((entry) => entry.outcome === "cancelled"), {
+      what: "the audit line",
+    });
+    expect(h.audit().at(-1)).toMatchObject({ outcome: "cancelled", delete_sent: true });
+  });
 
   it("a token carried to another domain is a mismatch", async () => {
     const h = await start();
@@ -515,7 +570,7 @@ describe("the form channel: the person's yes counts only for what they saw", () 
   });
 
   it("two calls at once for one domain send one DELETE; both hear the outcome", async () => {
-    const h = await start(formClient(() => yes).options);
+    const h = await start({ ...formClient(() => yes).options, limits: false });
     h.woodpecker.faults.push({ type: "hold", method: "DELETE" });
     const calls = [
       h.call("delete_domain", { domain_name: "piedpiper.com" }),

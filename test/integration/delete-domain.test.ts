@@ -63,7 +63,7 @@ describe("delete_domain: the preview comes first", () => {
   });
 
   it("sends both reads at once: the stand-in holds both open at the same moment", async () => {
-    const h = await start();
+    const h = await start({ limits: false });
     h.woodpecker.faults.push(
       { type: "hold", method: "GET", path: "/mailboxes" },
       { type: "hold", method: "GET", path: "/domains/piedpiper.com" },
@@ -348,6 +348,68 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
     expect(result.error?.kind).toBe("unexpected_response");
     expect(result.error?.detail).toMatch(detail);
     expect(result.error?.hint).toMatch(/Do not assume anything was or was not deleted/);
+  });
+});
+
+describe("delete_domain: an answer a retry made ambiguous is settled by one more read", () => {
+  const retrying = { env: { WOODPECKER_MAX_RETRIES: "1" } };
+
+  it("carried out, then the connection reset: the retry hears 'being deleted'; accepted, verified by a read", async () => {
+    const h = await start(retrying);
+    h.woodpecker.faults.push({ type: "process_then_reset", method: "DELETE" });
+    const { result } = await h.confirmed("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result).toMatchObject({
+      ok: true,
+      status: "deletion_accepted",
+      verified_by_read: true,
+      attempts: 2,
+    });
+    expect(result.http_status).toBeUndefined();
+    expect(result.message).toMatch(
+      /an earlier attempt of this DELETE reached Woodpecker before its answer was lost, and a read afterwards shows the domain still there, being deleted as Woodpecker said/,
+    );
+    expect(h.woodpecker.sent().slice(-3)).toEqual([
+      "DELETE /domains/piedpiper.com",
+      "DELETE /domains/piedpiper.com",
+      "GET /domains/piedpiper.com",
+    ]);
+    expect(h.audit().at(-1)).toMatchObject({
+      outcome: "deletion_accepted",
+      verified_by_read: true,
+      delete_sent: true,
+    });
+  });
+
+  it("carried out and completed before the retry: not found, and a read shows it gone; accepted", async () => {
+    const h = await start({ ...retrying, deletionMs: 0 });
+    h.woodpecker.faults.push({ type: "process_then_reset", method: "DELETE" });
+    const { result } = await h.confirmed("delete_domain", { domain_name: "hooli.com" });
+    expect(result).toMatchObject({ status: "deletion_accepted", verified_by_read: true });
+    expect(result.message).toMatch(/a read afterwards shows the domain gone/);
+  });
+
+  it("never carried out, yet 'not found' on the retry while a read shows it there: the error as it came", async () => {
+    const h = await start(retrying);
+    const notFound = {
+      ...DOMAIN_PAGE[422],
+      fields: [{ field: "domain_name", issue: "not_found", value: "piedpiper.com" }],
+    };
+    h.woodpecker.faults.push(
+      { type: "reset", method: "DELETE" },
+      jsonFault(422, notFound, {}, { method: "DELETE" }),
+    );
+    const { result } = await h.confirmed("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result.error).toMatchObject({ kind: "validation_error", reason: "domain_not_found" });
+    expect(result.error?.hint).toMatch(/an earlier attempt of this same call may already have/);
+    expect(h.woodpecker.sent().at(-1)).toBe("GET /domains/piedpiper.com");
+    expect(h.audit().at(-1)).toMatchObject({ verified_by_read: false });
+  });
+
+  it("a refusal with no earlier attempt that may have landed is not read again", async () => {
+    const h = await start(retrying);
+    const { result } = await h.confirmed("delete_domain", { domain_name: "raviga.com" });
+    expect(result.error?.reason).toBe("domain_deletion_in_progress");
+    expect(h.woodpecker.sent().at(-1)).toBe("DELETE /domains/raviga.com");
   });
 });
 

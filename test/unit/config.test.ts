@@ -47,6 +47,8 @@ describe("parseCli", () => {
       elicitation: "auto",
       elicitationTimeoutMs: 300_000,
       confirmation: "auto",
+      maxInFlight: 4,
+      auditFile: undefined,
       sandbox: false,
       logLevel: "info",
     });
@@ -65,6 +67,8 @@ describe("parseCli", () => {
       WOODPECKER_ELICITATION: "off",
       WOODPECKER_ELICITATION_TIMEOUT_MS: "1000",
       WOODPECKER_CONFIRMATION: "Person",
+      WOODPECKER_MAX_IN_FLIGHT: "7",
+      WOODPECKER_AUDIT_FILE: "/var/log/woodpecker-audit.jsonl",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
     };
@@ -81,16 +85,48 @@ describe("parseCli", () => {
       elicitation: "off",
       elicitationTimeoutMs: 1000,
       confirmation: "person",
+      maxInFlight: 7,
+      auditFile: "/var/log/woodpecker-audit.jsonl",
       sandbox: true,
       logLevel: "warn",
     });
   });
 
-  it("reads blank values as unset", () => {
+  it("reads empty values as unset (MCP Bundle hosts send them for settings left blank)", () => {
     expect(
-      config({ WOODPECKER_DRY_RUN: "", WOODPECKER_API_KEY: "  ", WOODPECKER_TIMEOUT_MS: "" }),
-    ).toMatchObject({ dryRun: false, apiKey: undefined, timeoutMs: 30_000 });
+      config({
+        WOODPECKER_DRY_RUN: "",
+        WOODPECKER_READ_ONLY: "",
+        WOODPECKER_PROTECTED_DOMAINS: "",
+        WOODPECKER_CONFIRMATION: "",
+        WOODPECKER_API_KEY: "  ",
+        WOODPECKER_TIMEOUT_MS: "",
+        WOODPECKER_AUDIT_FILE: "",
+      }),
+    ).toMatchObject({
+      dryRun: false,
+      readOnly: false,
+      confirmation: "auto",
+      apiKey: undefined,
+      timeoutMs: 30_000,
+      auditFile: undefined,
+    });
   });
+
+  it.each([
+    ["WOODPECKER_DRY_RUN", "  "],
+    ["WOODPECKER_READ_ONLY", "\t"],
+    ["WOODPECKER_PROTECTED_DOMAINS", " , "],
+    ["WOODPECKER_PROTECTED_DOMAINS", ","],
+    ["WOODPECKER_CONFIRMATION", " "],
+  ])(
+    "stops when the safety switch %s holds only blanks or commas (%j): somebody meant to set it",
+    (variable, value) => {
+      expect(failure({ [variable]: value })).toBe(
+        `${variable} holds only white space or commas; set it to a value, or remove it to leave it unset`,
+      );
+    },
+  );
 
   it.each([
     [{ WOODPECKER_API_BASE_URL: "not a url" }, "WOODPECKER_API_BASE_URL"],
@@ -103,6 +139,8 @@ describe("parseCli", () => {
     [{ WOODPECKER_MAX_RETRIES: "two" }, "WOODPECKER_MAX_RETRIES"],
     [{ WOODPECKER_MAX_RETRIES: "-1" }, "WOODPECKER_MAX_RETRIES"],
     [{ WOODPECKER_MAX_RETRIES: "11" }, "WOODPECKER_MAX_RETRIES"],
+    [{ WOODPECKER_MAX_IN_FLIGHT: "0" }, "WOODPECKER_MAX_IN_FLIGHT"],
+    [{ WOODPECKER_MAX_IN_FLIGHT: "8" }, "WOODPECKER_MAX_IN_FLIGHT"],
     [{ WOODPECKER_DRY_RUN: "yes" }, "WOODPECKER_DRY_RUN"],
     [{ WOODPECKER_READ_ONLY: "on" }, "WOODPECKER_READ_ONLY"],
     [{ WOODPECKER_SANDBOX: "on" }, "WOODPECKER_SANDBOX"],
@@ -180,6 +218,12 @@ describe("a misspelled variable stops the server, naming the one it probably mea
     );
   });
 
+  it("says why WOODPECKER_MAX_IN_FLIGHT stops at seven", () => {
+    expect(failure({ WOODPECKER_MAX_IN_FLIGHT: "20" })).toBe(
+      "WOODPECKER_MAX_IN_FLIGHT must be at most 7: Woodpecker takes 7 requests of a key at once and drops the rest",
+    );
+  });
+
   it("warns about other WOODPECKER_* names (another Woodpecker tool may use the prefix)", () => {
     const { warnings } = serve({
       WOODPECKER_SERVER: "https://ci.example.com",
@@ -217,6 +261,16 @@ describe("the API key", () => {
     const message = failure({ WOODPECKER_API_KEY: key });
     expect(message).toMatch(/^WOODPECKER_API_KEY contains white space or an invisible character/);
     expect(message).not.toContain("4f9a8b7c6d5e");
+  });
+
+  it.each([
+    ["a typographic quote", "wp_live_4f9a8b7c6d5e\u201d"],
+    ["an accented letter", "wp_live_4f9a8b7c6d5é"],
+    ["a non-breaking hyphen", "wp_live\u20114f9a8b7c6d5e"],
+  ])("is refused when it holds %s, outside printable ASCII, and never echoed", (_label, key) => {
+    const message = failure({ WOODPECKER_API_KEY: key });
+    expect(message).toMatch(/^WOODPECKER_API_KEY contains a character outside printable ASCII/);
+    expect(message).not.toContain("4f9a8b7c6d5");
   });
 
   it("is refused when too short to be told apart from ordinary text", () => {
@@ -284,7 +338,11 @@ describe("the base URL", () => {
     ["empty userinfo", "https://@api.example.com/rest/v2", /user name or password/],
     ["an empty password", "https://:@api.example.com/rest/v2", /user name or password/],
     ["a user name", "https://me@api.example.com/rest/v2", /user name or password/],
+    ["backslashes", "http:\\\\u:p@127.0.0.1:8080\\rest\\v2", /must not contain a backslash/],
+    ["one backslash", "https://api.example.com\\rest/v2", /must not contain a backslash/],
   ])("is refused with %s, which would mangle every request path", (_label, url, why) => {
-    expect(failure({ WOODPECKER_API_BASE_URL: url })).toMatch(why);
+    const message = failure({ WOODPECKER_API_BASE_URL: url });
+    expect(message).toMatch(why);
+    expect(message).not.toContain("u:p");
   });
 });

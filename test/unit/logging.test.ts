@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { AuditTrail } from "../../src/logging/audit.js";
 import { createLogger } from "../../src/logging/logger.js";
 import { SecretScrubber } from "../../src/logging/secret.js";
 import { captureLines } from "../helpers/capture.js";
@@ -47,41 +46,6 @@ describe("createLogger", () => {
     logger.warn("shown");
     expect(lines).toHaveLength(1);
   });
-});
-
-describe("AuditTrail", () => {
-  it.each(["fatal", "error", "warn", "silent"] as const)(
-    "writes intent and outcome lines even at LOG_LEVEL=%s",
-    (level) => {
-      const { logger, entries } = capture(level);
-      const audit = new AuditTrail(logger);
-      const subject = {
-        tool: "delete_domain",
-        target: "piedpiper.com",
-        account: "0123456789ab",
-        dry_run: false,
-        sandbox: false,
-        confirmed_by: "agent",
-      };
-      audit.intent(subject, "DELETE /domains/piedpiper.com");
-      audit.outcome({
-        ...subject,
-        outcome: "deletion_accepted",
-        reason: null,
-        delete_sent: true,
-        joined: false,
-        http_status: 202,
-        attempts: 1,
-        request_id: null,
-        duration_ms: 12,
-      });
-      logger.info("an ordinary line");
-      expect(entries().map((entry) => [entry.audit, entry.msg])).toEqual([
-        ["intent", "about to send a DELETE"],
-        ["outcome", "deleting tool call"],
-      ]);
-    },
-  );
 });
 
 describe("SecretScrubber", () => {

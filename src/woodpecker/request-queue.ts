@@ -1,0 +1,57 @@
+/** Woodpecker processes one request per key and queues six more: more than seven are dropped. */
+export const WOODPECKER_ACCEPTS = 7;
+
+interface Waiting {
+  grant: () => void;
+}
+
+/**
+ * At most `limit` requests of one API key outstanding at Woodpecker; the others wait here, first
+ * in, first out. A waiting request leaves the queue unsent when its call's signal aborts, and the
+ * time it waits counts against its call's time budget (that signal carries the deadline).
+ */
+export class RequestQueue {
+  readonly #limit: number;
+  readonly #waiting: Waiting[] = [];
+  #outstanding = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** Requests sent and not answered yet. */
+  get outstanding(): number {
+    return this.#outstanding;
+  }
+
+  /** Resolves with a release function once the request may go; rejects when `signal` aborts. */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#outstanding < this.#limit) return Promise.resolve(this.#take());
+    return new Promise((resolve, reject) => {
+      const waiting: Waiting = {
+        grant: () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(this.#take());
+        },
+      };
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(waiting), 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiting.push(waiting);
+    });
+  }
+
+  #take(): () => void {
+    this.#outstanding += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#outstanding -= 1;
+      this.#waiting.shift()?.grant();
+    };
+  }
+}
