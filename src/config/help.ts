@@ -27,6 +27,7 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_ELICITATION             auto (ask the human when the client can) or off
   WOODPECKER_ELICITATION_TIMEOUT_MS  how long to wait for the human, default 300000
   WOODPECKER_CONFIRMATION            auto (the agent may relay the person's yes) or person
+  WOODPECKER_APPROVAL                auto, browser or off: the approval page in the person's browser
   WOODPECKER_SANDBOX                 true: same as --sandbox
   WOODPECKER_AUDIT_FILE              durable audit trail (JSON Lines, hash-chained); default stderr only
   LOG_LEVEL                          fatal, error, warn, info (default), debug, trace, silent

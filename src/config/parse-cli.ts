@@ -24,6 +24,13 @@ export interface Config {
   elicitation: "auto" | "off";
   /** `person`: only a person's yes in a form or on the approval page confirms a deletion. */
   confirmation: "auto" | "person";
+  /** WOODPECKER_APPROVAL: `off` never serves the approval page. */
+  approval: "auto" | "browser" | "off";
+  /** Whether this server opens the approval page in the person's browser itself. */
+  opensBrowser: boolean;
+  /** BROWSER: the command that opens the person's browser, as other command-line tools read it. */
+  browser: string | undefined;
+  platform: NodeJS.Platform;
   elicitationTimeoutMs: number;
   sandbox: boolean;
   /** Where the audit trail is also written, durably; undefined: stderr only. */
@@ -196,6 +203,15 @@ const EnvSchema = z.object({
       .pipe(z.enum(["auto", "person"], "must be auto or person"))
       .default("auto"),
   ),
+  WOODPECKER_APPROVAL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["auto", "browser", "off"], "must be auto, browser or off"))
+      .default("auto"),
+  ),
   WOODPECKER_SANDBOX: flag,
   WOODPECKER_AUDIT_FILE: z.preprocess(blankAsUnset, z.string().optional()),
   LOG_LEVEL: z.preprocess(
@@ -216,7 +232,11 @@ export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
  * Reads the command line and the environment once. Throws a ConfigError whose message is one
  * line naming the offending variable or flag, and never a value that could be the API key.
  */
-export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRequest {
+export function parseCli(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): CliRequest {
   let sandboxFlag = false;
   for (const [index, arg] of argv.entries()) {
     if (arg === "--help" || arg === "-h") return { action: "help" };
@@ -267,6 +287,12 @@ export function parseCli(env: NodeJS.ProcessEnv, argv: readonly string[]): CliRe
       elicitation: vars.WOODPECKER_ELICITATION,
       elicitationTimeoutMs: vars.WOODPECKER_ELICITATION_TIMEOUT_MS,
       confirmation: vars.WOODPECKER_CONFIRMATION,
+      approval: vars.WOODPECKER_APPROVAL,
+      opensBrowser:
+        vars.WOODPECKER_APPROVAL === "browser" ||
+        (vars.WOODPECKER_APPROVAL === "auto" && hasDesktop(env, platform)),
+      browser: blankAsUnset(env.BROWSER) as string | undefined,
+      platform,
       sandbox: sandboxFlag || vars.WOODPECKER_SANDBOX,
       auditFile: vars.WOODPECKER_AUDIT_FILE,
       logLevel: vars.LOG_LEVEL,
@@ -283,6 +309,12 @@ function unknownArgument(arg: string): string {
   return flagName === undefined
     ? "unknown argument (not shown; the options are --sandbox, --help and --version)"
     : `unknown argument ${flagName} (try --help)`;
+}
+
+/** Where a person sits at a screen a browser can open on: macOS, Windows, or a Linux desktop. */
+function hasDesktop(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): boolean {
+  if (platform === "darwin" || platform === "win32") return true;
+  return Boolean(env.DISPLAY?.trim() || env.WAYLAND_DISPLAY?.trim());
 }
 
 function isToolName(name: string): name is ToolName {

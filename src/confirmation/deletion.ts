@@ -1,6 +1,6 @@
 import { type CascadeChange, CONFIRMATION_REQUIRED, type ConfirmedBy } from "../results/schema.js";
 import { ToolFailure } from "../results/failure.js";
-import type { PersonChannel, PersonQuestion } from "./person.js";
+import type { Banner, PersonChannel, PersonQuestion } from "./person.js";
 import { type Binding, type Cascade, cascadeDigest, type PreviewTokens } from "./preview-token.js";
 import type { ShownCascades } from "./shown-cascades.js";
 
@@ -57,8 +57,8 @@ export interface ConfirmationContext {
   heartbeatMs: number;
   /** WOODPECKER_ELICITATION_TIMEOUT_MS in words: "5 minutes". */
   waitLimit: string;
-  /** "Dry run: …" and "Sandbox: …" lines for what a person is shown. */
-  banners: readonly string[];
+  /** "Dry run: …" and "Sandbox: …", above what a person is shown. */
+  banners: readonly Banner[];
 }
 
 /** The result a deleting tool returns when the person's yes is still needed. */

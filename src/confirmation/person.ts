@@ -17,10 +17,15 @@ export interface PersonQuestion {
   fieldTitle: string;
   /** Whether what the person typed names the target. */
   accepts: (typed: string) => boolean;
-  /** Lines above everything else: "Dry run: …", "Sandbox: …". */
-  banners: readonly string[];
+  /** What is said above everything else: "Dry run: …", "Sandbox: …". */
+  banners: readonly Banner[];
   /** When asking again: what changed since the person was last asked. */
   note?: string;
+}
+
+export interface Banner {
+  kind: "dry_run" | "sandbox";
+  text: string;
 }
 
 /** How the person answered, already checked against the target. */
@@ -42,4 +47,21 @@ export interface PersonChannel {
   readonly name: PersonChannelName;
   /** Asks and waits, at most WOODPECKER_ELICITATION_TIMEOUT_MS, or until `signal` aborts. */
   ask(question: PersonQuestion, signal: AbortSignal): Promise<PersonAnswer>;
+}
+
+/** The question with every text passed through `scrub` (the key's scrubber). */
+export function scrubbedQuestion(
+  question: PersonQuestion,
+  scrub: (text: string) => string,
+): PersonQuestion {
+  return {
+    ...question,
+    title: scrub(question.title),
+    lead: scrub(question.lead),
+    items: question.items.map(scrub),
+    instruction: scrub(question.instruction),
+    fieldTitle: scrub(question.fieldTitle),
+    banners: question.banners.map((banner) => ({ ...banner, text: scrub(banner.text) })),
+    ...(question.note === undefined ? {} : { note: scrub(question.note) }),
+  };
 }

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { PersonChannel } from "../confirmation/person.js";
+import { pageChannel } from "../confirmation/approval-page/page-channel.js";
+import type { Banner, PersonChannel } from "../confirmation/person.js";
 import { confirmDeletion } from "../confirmation/engine.js";
 import type { Config } from "../config/parse-cli.js";
 import type { Logger } from "../logging/logger.js";
@@ -9,7 +10,7 @@ import { requireAccount } from "../tools/require-account.js";
 import { duration } from "../tools/wording.js";
 import type { CallOptions, RetryNotice } from "../woodpecker/client.js";
 import type { CallRecord } from "./calls-in-flight.js";
-import { canShowForm, formChannel } from "./elicitation.js";
+import { canShowForm, canShowUrl, formChannel, urlChannel } from "./elicitation.js";
 import type { CallProgress } from "./progress.js";
 import type { ToolDependencies } from "./register-tool.js";
 
@@ -93,25 +94,54 @@ export function callContext(invocation: Invocation): ToolContext {
   return context;
 }
 
-/** The channels to a person this call has, in the order the engine tries them. */
+/**
+ * The channels to a person this call has, in the order the engine tries them: the client's form;
+ * else the approval page, through the client (URL mode) or opened in the browser by this server.
+ */
 function personChannels({ server, deps }: Invocation): PersonChannel[] {
-  const { config } = deps;
-  return config.elicitation === "auto" && canShowForm(server.server)
-    ? [
-        formChannel(server.server, {
-          timeoutMs: config.elicitationTimeoutMs,
-          scrubber: deps.scrubber,
-        }),
-      ]
-    : [];
+  const { config, scrubber, logger } = deps;
+  const timeoutMs = config.elicitationTimeoutMs;
+  const elicits = config.elicitation === "auto";
+  if (elicits && canShowForm(server.server)) {
+    return [formChannel(server.server, { timeoutMs, scrubber })];
+  }
+  if (config.approval === "off") return [];
+  if (elicits && canShowUrl(server.server))
+    return [urlChannel(server.server, { timeoutMs, scrubber })];
+  if (!config.opensBrowser) return [];
+  return [
+    pageChannel({
+      timeoutMs,
+      browser: config.browser,
+      platform: config.platform,
+      scrub: (text) => scrubber.text(text),
+      // The command is logged, never the page's address.
+      onBrowser: (event) =>
+        event.event === "started"
+          ? logger.info({ command: event.command }, "opened the approval page in the browser")
+          : logger.warn(
+              { command: event.command, code: event.code },
+              "could not open the approval page in the browser",
+            ),
+    }),
+  ];
 }
 
 /** What a person asked to confirm reads above everything else. */
-function banners(config: Config): string[] {
+function banners(config: Config): Banner[] {
   return [
-    config.dryRun ? "Dry run: nothing is deleted, whatever you answer." : "",
-    config.sandbox ? "Sandbox: a simulated account; nothing real is deleted." : "",
-  ].filter(Boolean);
+    ...(config.dryRun
+      ? [{ kind: "dry_run" as const, text: "Dry run: nothing is deleted, whatever you answer." }]
+      : []),
+    ...(config.sandbox
+      ? [
+          {
+            kind: "sandbox" as const,
+            text: "Sandbox: a simulated account; nothing real is deleted.",
+          },
+        ]
+      : []),
+  ];
 }
 
 function reportRetry(notice: RetryNotice, progress: CallProgress, logger: Logger): void {

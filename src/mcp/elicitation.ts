@@ -1,7 +1,14 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import type { PersonAnswer, PersonChannel, PersonQuestion } from "../confirmation/person.js";
+import { randomUUID } from "node:crypto";
+import { serveApprovalPage } from "../confirmation/approval-page/page-server.js";
+import {
+  type PersonAnswer,
+  type PersonChannel,
+  type PersonQuestion,
+  scrubbedQuestion,
+} from "../confirmation/person.js";
 import type { SecretScrubber } from "../logging/secret.js";
 
 /** How many items a form lists before "and N more": the approval page lists them all. */
@@ -10,6 +17,11 @@ const FORM_ITEM_LIMIT = 10;
 /** Whether this client can show a form: it declared form elicitation (`{}` counts as form). */
 export function canShowForm(server: Server): boolean {
   return server.getClientCapabilities()?.elicitation?.form !== undefined;
+}
+
+/** Whether this client can show the person an address to open (URL-mode elicitation). */
+export function canShowUrl(server: Server): boolean {
+  return server.getClientCapabilities()?.elicitation?.url !== undefined;
 }
 
 /**
@@ -54,13 +66,56 @@ export function formChannel(
   };
 }
 
+/**
+ * The `url` channel: the approval page, whose address the client shows the person through
+ * `elicitation/create` in URL mode. Their consent to open it is not their yes: only the page's
+ * answer is. The client is told when the page was answered.
+ */
+export function urlChannel(
+  server: Server,
+  options: { timeoutMs: number; scrubber: SecretScrubber },
+): PersonChannel {
+  return {
+    name: "url",
+    async ask(question, signal) {
+      const safe = scrubbedQuestion(question, (text) => options.scrubber.text(text));
+      const page = await serveApprovalPage(safe, { timeoutMs: options.timeoutMs, signal });
+      const elicitationId = randomUUID();
+      let consent;
+      try {
+        consent = await server.elicitInput(
+          {
+            mode: "url",
+            message: `${safe.title} Open this page to see all that goes with it, and to confirm or cancel: only you can.`,
+            url: page.url,
+            elicitationId,
+          },
+          { timeout: options.timeoutMs, signal },
+        );
+      } catch (error) {
+        page.withdraw();
+        return signal.aborted ? "cancelled" : answerOfError(error);
+      }
+      if (consent.action !== "accept") {
+        page.withdraw();
+        return consent.action === "decline" ? "declined" : "dismissed";
+      }
+      const answer = await page.answer;
+      await server
+        .createElicitationCompletionNotifier(elicitationId)()
+        .catch(() => undefined);
+      return answer;
+    },
+  };
+}
+
 /** The form's text: banners, what goes (ten items, then how many more), and what to type. */
 export function formMessage(question: PersonQuestion): string {
   const items = question.items.slice(0, FORM_ITEM_LIMIT).map((item) => `• ${item}`);
   const more = question.items.length - items.length;
   if (more > 0) items.push(`• and ${more} more`);
   return [
-    ...question.banners,
+    ...question.banners.map((banner) => banner.text),
     ...(question.note === undefined ? [] : [question.note]),
     `${question.title} ${question.lead}`,
     ...items,

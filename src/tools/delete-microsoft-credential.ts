@@ -43,7 +43,7 @@ export const deleteMicrosoftCredential = defineTool({
   annotations: DELETES,
   description: [
     "Deletes a Microsoft Graph app-only credential from the Woodpecker account. It cannot be undone. Every call first reads the credential (name, tenant, client, secret expiry) and returns it as `credential`: tell the user exactly what goes.",
-    "Confirmation, as for delete_domain: when the client can show a form, the user is asked on the first call to type the credential id. Otherwise the first call answers status confirmation_required (a question, not an error) with confirmation.preview_token: show the user the credential and ask them; only if they agree, call again with confirm set to the id and preview_token exactly as given, within 10 minutes.",
+    "Confirmation, as for delete_domain: the user is asked on the first call to type the credential id, in the client's form or on an approval page in their browser. Where neither is possible, the first call answers status confirmation_required (a question, not an error) with confirmation.preview_token: show the user the credential and ask them; only if they agree, call again with confirm set to the id and preview_token exactly as given, within 10 minutes.",
     `Woodpecker refuses while a Microsoft mailbox still uses the credential (error.reason credential_in_use, error.code ${CREDENTIAL_IN_USE}): those mailboxes must be disconnected or deleted first, and deleting their domain also frees it. An unknown id is not_found (reason credential_not_found).`,
   ].join("\n\n"),
   inputSchema: z.strictObject({

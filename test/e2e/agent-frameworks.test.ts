@@ -21,7 +21,8 @@ async function woodpeckerTools() {
         transport: "stdio",
         command: process.execPath,
         args: [BUILT_SERVER, "--sandbox"],
-        env: { PATH: process.env.PATH ?? "" },
+        // A test never opens the developer's own browser: the agent relays the yes here.
+        env: { PATH: process.env.PATH ?? "", WOODPECKER_APPROVAL: "off" },
         stderr: "ignore",
       },
     },

@@ -18,6 +18,9 @@ function inspector(...args: string[]): unknown {
       "--",
       "mcp-inspector",
       "--cli",
+      // A test never opens the developer's own browser.
+      "-e",
+      "WOODPECKER_APPROVAL=off",
       process.execPath,
       BUILT_SERVER,
       "--sandbox",

@@ -52,6 +52,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const env = {
     WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
     WOODPECKER_MAX_RETRIES: "0",
+    WOODPECKER_APPROVAL: "off",
     ...(options.withoutKey ? {} : { WOODPECKER_API_KEY: TEST_KEY }),
     ...options.env,
   };

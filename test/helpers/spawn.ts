@@ -43,7 +43,8 @@ export async function spawnServer(options: SpawnOptions = {}) {
       options.command === undefined
         ? [BUILT_SERVER, ...(options.args ?? [])]
         : (options.args ?? []),
-    env: { PATH: process.env.PATH ?? "", ...options.env },
+    // A test never opens the developer's own browser; the approval page tests say when to.
+    env: { PATH: process.env.PATH ?? "", WOODPECKER_APPROVAL: "off", ...options.env },
     stderr: "pipe",
   });
   const stderr: string[] = [];
@@ -111,7 +112,7 @@ export async function toolNames(client: Client): Promise<string[]> {
  */
 export function spawnRaw(env: Record<string, string>, args: string[] = []) {
   const child = spawn(process.execPath, [BUILT_SERVER, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", WOODPECKER_APPROVAL: "off", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   const output = { stdout: "", stderr: "" };

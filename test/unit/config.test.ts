@@ -49,6 +49,10 @@ describe("parseCli", () => {
       confirmation: "auto",
       maxInFlight: 4,
       auditFile: undefined,
+      approval: "auto",
+      opensBrowser: false,
+      browser: undefined,
+      platform: "linux",
       sandbox: false,
       logLevel: "info",
     });
@@ -69,6 +73,7 @@ describe("parseCli", () => {
       WOODPECKER_CONFIRMATION: "Person",
       WOODPECKER_MAX_IN_FLIGHT: "7",
       WOODPECKER_AUDIT_FILE: "/var/log/woodpecker-audit.jsonl",
+      WOODPECKER_APPROVAL: "Browser",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
     };
@@ -87,6 +92,10 @@ describe("parseCli", () => {
       confirmation: "person",
       maxInFlight: 7,
       auditFile: "/var/log/woodpecker-audit.jsonl",
+      approval: "browser",
+      opensBrowser: true,
+      browser: undefined,
+      platform: "linux",
       sandbox: true,
       logLevel: "warn",
     });
@@ -153,6 +162,7 @@ describe("parseCli", () => {
     [{ WOODPECKER_ELICITATION: "sometimes" }, "WOODPECKER_ELICITATION"],
     [{ WOODPECKER_ELICITATION_TIMEOUT_MS: "1e3" }, "WOODPECKER_ELICITATION_TIMEOUT_MS"],
     [{ WOODPECKER_CONFIRMATION: "human" }, "WOODPECKER_CONFIRMATION"],
+    [{ WOODPECKER_APPROVAL: "always" }, "WOODPECKER_APPROVAL"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL"],
   ])("stops on %j with a one-line message naming the variable", (env, variable) => {
     const message = failure(env);
@@ -246,6 +256,32 @@ describe("a misspelled variable stops the server, naming the one it probably mea
       expect(() => config({ [name]: "x" })).not.toThrow();
     },
   );
+});
+
+describe("whether this server opens the approval page in the person's browser", () => {
+  it.each([
+    ["auto on macOS", {}, "darwin", true],
+    ["auto on Windows", {}, "win32", true],
+    ["auto on Linux with a desktop (DISPLAY)", { DISPLAY: ":0" }, "linux", true],
+    [
+      "auto on Linux with a desktop (WAYLAND_DISPLAY)",
+      { WAYLAND_DISPLAY: "wayland-0" },
+      "linux",
+      true,
+    ],
+    ["auto on Linux without one (a server, a container)", {}, "linux", false],
+    ["browser, even without a desktop", { WOODPECKER_APPROVAL: "browser" }, "linux", true],
+    ["off, even on macOS", { WOODPECKER_APPROVAL: "off" }, "darwin", false],
+  ] as const)("%s: %s", (_label, env, platform, opens) => {
+    const request = parseCli({ ...env }, [], platform);
+    if (request.action !== "serve") throw new Error("expected a serve request");
+    expect(request.config.opensBrowser).toBe(opens);
+  });
+
+  it("takes the command from BROWSER, as other command-line tools do", () => {
+    expect(config({ BROWSER: "firefox --new-tab" }).browser).toBe("firefox --new-tab");
+    expect(config({ BROWSER: " " }).browser).toBeUndefined();
+  });
 });
 
 describe("the API key", () => {
