@@ -170,7 +170,11 @@ const enabledTools = z.string().transform((value, ctx) => {
 });
 
 const EnvSchema = z.object({
-  WOODPECKER_API_KEY: z.preprocess(blankAsUnset, apiKey.optional()),
+  // Empty is unset; white space alone is a key that was meant to be set, and is refused below.
+  WOODPECKER_API_KEY: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    apiKey.optional(),
+  ),
   WOODPECKER_API_BASE_URL: z.preprocess(blankAsUnset, baseUrl.default(DEFAULT_BASE_URL)),
   WOODPECKER_TIMEOUT_MS: wholeNumber(30_000, 1, 3_600_000, "milliseconds"),
   WOODPECKER_MAX_RETRIES: wholeNumber(2, 0, 10, "retries"),

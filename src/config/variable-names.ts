@@ -9,12 +9,24 @@ export interface NameCheck {
   ignored: string[];
 }
 
+/**
+ * Names that Woodpecker CI, another product, reads: close as some are to ours, they are someone
+ * else's settings, and only warned about.
+ */
+const WOODPECKER_CI_NAMES = new Set([
+  "WOODPECKER_HOST",
+  "WOODPECKER_SERVER",
+  "WOODPECKER_TOKEN",
+  "WOODPECKER_AGENT_SECRET",
+  "WOODPECKER_LOG_LEVEL",
+]);
+
 export function checkVariableNames(names: Iterable<string>, known: readonly string[]): NameCheck {
   const misspelled: string[] = [];
   const ignored: string[] = [];
   for (const name of [...names].sort()) {
     if (known.includes(name)) continue;
-    const meant = closest(name, known);
+    const meant = WOODPECKER_CI_NAMES.has(name) ? undefined : closest(name, known);
     if (meant !== undefined) {
       misspelled.push(`${name}: unknown variable; did you mean ${meant}?`);
     } else if (/^WOODPECKER_/i.test(name)) {
@@ -41,13 +53,17 @@ export function closest(name: string, known: readonly string[]): string | undefi
 
 /**
  * How far a name is from a known one when it is close: the same but for case, underscores, a
- * plural, one or two letters (one for a short name) added, dropped, changed or swapped, or one
- * word after WOODPECKER_ added or dropped (WOODPECKER_BASE_URL for WOODPECKER_API_BASE_URL).
- * Undefined when it is not close. Cheap tests first: this runs on every variable at every start.
+ * plural, one or two letters (one for a short name) added, dropped, changed or swapped, one word
+ * after WOODPECKER_ added or dropped (WOODPECKER_BASE_URL for WOODPECKER_API_BASE_URL), or cut
+ * short (WOODPECKER_CONFIRM for WOODPECKER_CONFIRMATION). Undefined when it is not close. Cheap
+ * tests first: this runs on every variable at every start.
  */
 function closeness(name: string, a: string, known: string): number | undefined {
   const b = squash(known);
   if (a === b || singular(a) === singular(b)) return 0;
+  if (a.startsWith("WOODPECKER") && a.length >= "WOODPECKER".length + 4 && b.startsWith(a)) {
+    return b.length - a.length;
+  }
   const edits = editsWithin(a, b, b.length >= 12 ? 2 : 1);
   if (edits !== undefined) return edits;
   if (!a.startsWith("WOODPECKER") || !b.startsWith("WOODPECKER")) return undefined;

@@ -23,10 +23,12 @@ export interface Cascade {
   items: readonly string[];
 }
 
-/** What a deletion acts on: the tool and its target, as the token binds them. */
+/** What a deletion acts on: the tool and its target, and whether it is a rehearsal. */
 export interface Binding {
   tool: string;
   target: string;
+  /** A yes to a rehearsal is not a yes to the deletion: a dry run's token confirms only there. */
+  dryRun?: boolean;
 }
 
 export type TokenCheck =
@@ -96,7 +98,7 @@ export class PreviewTokens {
     return createHmac("sha256", this.#key)
       .update(head)
       .update(digest)
-      .update(JSON.stringify([binding.tool, binding.target]))
+      .update(JSON.stringify([binding.tool, binding.target, binding.dryRun === true]))
       .digest()
       .subarray(0, MAC_BYTES);
   }

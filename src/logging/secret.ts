@@ -1,33 +1,63 @@
 export const REDACTED = "[redacted]";
 
-// Between two characters of an echoed key: white space, control or format characters, raw or
-// JSON-escaped. A key cut apart by any of them is still the key.
-const GAP = String.raw`(?:[\p{Cc}\p{Cf}\s]|\\u[0-9a-fA-F]{4}|\\[bfnrt])*`;
+/** This many consecutive characters of the key, or more, are the key in part: they go. */
+const PART_OF_KEY = 6;
 /** A text cut short may end in the first characters of the key: this many or more are removed. */
-const PARTIAL_KEY = 4;
+const PARTIAL_AT_CUT = 4;
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+};
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/" };
 
 /**
- * Removes the API key from text and from every string of a value: whole, JSON-escaped (each
- * character as itself, as `\"`, or as `\uXXXX`), or with invisible characters slipped between its
- * characters. Scrub before cutting a text short, and decode it before scrubbing: a cut could
- * otherwise leave part of the key behind, and an escaped key becomes readable once decoded.
+ * A text read the way a person (or a model) would read an echoed key out of it: JSON escapes and
+ * HTML entities decoded, white space, control, format and combining characters dropped, letters
+ * in one case. `from[i]` and `to[i]` say where character `i` came from in the original text. Its
+ * arrays are lent from one scratch buffer (scrubbing runs on every result and log line): they
+ * hold until the next Reading is made.
+ */
+interface Reading {
+  codes: Int32Array;
+  from: Int32Array;
+  to: Int32Array;
+}
+
+/**
+ * Removes the API key from text and from every string of a value: whole or in part (any six
+ * consecutive characters of it), each character as itself, JSON-escaped (`\"`, `\uXXXX`) or as an
+ * HTML entity, in either case, with invisible or combining characters slipped between. Scrub
+ * before cutting a text short, and decode it before scrubbing: a cut could otherwise leave part of
+ * the key behind, and an escaped key becomes readable once decoded.
  */
 export class SecretScrubber {
-  readonly #pattern: RegExp | undefined;
-  readonly #partialAtEnd: RegExp | undefined;
+  /** The key as a Reading holds it; undefined without a key. */
+  readonly #key: Int32Array | undefined;
+  /** Where each run of PART_OF_KEY characters stands in the key, by the run's hash. */
+  readonly #pieces = new Map<number, number[]>();
+  /** Whether a hash's low 16 bits may be a piece's: a cheap look before the map. */
+  readonly #maybe = new Uint8Array(0x10000);
   /** How much more than a limit to read, so that a key straddling the limit is read whole. */
   readonly overshoot: number;
 
   constructor(secret: string | undefined) {
-    const chars = secret === undefined ? [] : [...secret].map(anyForm);
-    this.#pattern = chars.length === 0 ? undefined : new RegExp(chars.join(GAP), "gu");
-    this.#partialAtEnd =
-      chars.length <= PARTIAL_KEY ? undefined : new RegExp(`${nestedPrefixes(chars)}$`, "u");
-    this.overshoot = chars.length * 16;
+    // A copy: a Reading lends its arrays only until the next one is made.
+    this.#key = secret === undefined || secret === "" ? undefined : readingOf(secret).codes.slice();
+    this.overshoot = (secret?.length ?? 0) * 16;
+    const key = this.#key ?? new Int32Array(0);
+    for (let start = 0; start + PART_OF_KEY <= key.length; start += 1) {
+      const hash = pieceHash(key, start);
+      this.#pieces.set(hash, [...(this.#pieces.get(hash) ?? []), start]);
+      this.#maybe[hash & 0xffff] = 1;
+    }
   }
 
   text(text: string): string {
-    return this.#pattern === undefined ? text : text.replace(this.#pattern, REDACTED);
+    return this.#redact(text, this.#runs(text));
   }
 
   /**
@@ -38,22 +68,17 @@ export class SecretScrubber {
     const scrubbed = this.text(text);
     if (scrubbed.length <= maxLength) return { text: scrubbed, cut: false };
     const kept = scrubbed.slice(0, maxLength);
-    return {
-      text: this.#partialAtEnd === undefined ? kept : kept.replace(this.#partialAtEnd, REDACTED),
-      cut: true,
-    };
+    return { text: this.#redact(kept, this.#startAtEnd(kept)), cut: true };
   }
 
-  /** Whether the key is in the text, in any of the forms `text` removes. */
+  /** Whether the key, whole or in part, is in the text, in any of the forms `text` removes. */
   foundIn(text: string): boolean {
-    if (this.#pattern === undefined) return false;
-    this.#pattern.lastIndex = 0;
-    return this.#pattern.test(text);
+    return this.#runs(text).length > 0;
   }
 
   /** A copy of the value with every string scrubbed; the value itself when nothing changed. */
   value<T>(value: T): T {
-    if (this.#pattern === undefined) return value;
+    if (this.#key === undefined) return value;
     return this.#deep(value) as T;
   }
 
@@ -62,6 +87,63 @@ export class SecretScrubber {
     return JSON.parse(text, (_key, value: unknown) =>
       typeof value === "string" ? this.text(value) : value,
     );
+  }
+
+  /** Where runs of the key stand in the text: ranges of it, in order, not overlapping. */
+  #runs(text: string): [number, number][] {
+    const key = this.#key;
+    if (key === undefined || text.length < PART_OF_KEY) return [];
+    const { codes, from, to } = readingOf(text);
+    const ranges: [number, number][] = [];
+    let at = 0;
+    let hash = codes.length >= PART_OF_KEY ? pieceHash(codes, 0) : 0;
+    while (at + PART_OF_KEY <= codes.length) {
+      let longest = 0;
+      const starts = this.#maybe[hash & 0xffff] === 1 ? this.#pieces.get(hash) : undefined;
+      if (starts !== undefined) {
+        for (const start of starts) {
+          let length = 0;
+          while (length < key.length - start && codes[at + length] === key[start + length]) {
+            length += 1;
+          }
+          if (length >= PART_OF_KEY) longest = Math.max(longest, length);
+        }
+      }
+      if (longest > 0) {
+        ranges.push([from[at] ?? 0, to[at + longest - 1] ?? text.length]);
+        at += longest;
+        if (at + PART_OF_KEY <= codes.length) hash = pieceHash(codes, at);
+      } else {
+        hash = rollHash(hash, codes[at] ?? 0, codes[at + PART_OF_KEY] ?? 0);
+        at += 1;
+      }
+    }
+    return ranges;
+  }
+
+  /** The text's end, when it holds the first PARTIAL_AT_CUT or more characters of the key. */
+  #startAtEnd(text: string): [number, number][] {
+    const key = this.#key;
+    if (key === undefined) return [];
+    const { codes, from } = readingOf(text);
+    for (let length = Math.min(key.length, codes.length); length >= PARTIAL_AT_CUT; length -= 1) {
+      const tail = codes.length - length;
+      if (key.slice(0, length).every((code, index) => codes[tail + index] === code)) {
+        return [[from[tail] ?? 0, text.length]];
+      }
+    }
+    return [];
+  }
+
+  #redact(text: string, ranges: readonly [number, number][]): string {
+    if (ranges.length === 0) return text;
+    let out = "";
+    let kept = 0;
+    for (const [start, end] of ranges) {
+      out += `${text.slice(kept, start)}${REDACTED}`;
+      kept = end;
+    }
+    return out + text.slice(kept);
   }
 
   #deep(value: unknown): unknown {
@@ -76,28 +158,128 @@ export class SecretScrubber {
   }
 }
 
-/** One character of the key as it may appear: itself, JSON-escaped (`"` as `\"`), or `\uXXXX`. */
-function anyForm(char: string): string {
-  const forms = new Set([escapeRegExp(char), escapeRegExp(JSON.stringify(char).slice(1, -1))]);
-  const code = char.codePointAt(0) ?? 0;
-  if (code <= 0xffff) {
-    const hex = code.toString(16).padStart(4, "0");
-    forms.add(
-      `\\\\u${[...hex].map((digit) => (/\d/.test(digit) ? digit : `[${digit}${digit.toUpperCase()}]`)).join("")}`,
-    );
+/** Several secrets at once: the server's key, the keys requests carry, the bearer tokens. */
+export class SecretSet {
+  readonly #scrubbers = new Map<string, SecretScrubber>();
+
+  constructor(secrets: Iterable<string | undefined> = []) {
+    for (const secret of secrets) if (secret !== undefined) this.add(secret);
   }
-  return forms.size === 1 ? [...forms].join("") : `(?:${[...forms].join("|")})`;
+
+  add(secret: string): void {
+    if (!this.#scrubbers.has(secret)) this.#scrubbers.set(secret, new SecretScrubber(secret));
+  }
+
+  delete(secret: string): void {
+    this.#scrubbers.delete(secret);
+  }
+
+  text(text: string): string {
+    let scrubbed = text;
+    for (const scrubber of this.#scrubbers.values()) scrubbed = scrubber.text(scrubbed);
+    return scrubbed;
+  }
 }
 
-/** The key's first PARTIAL_KEY characters, then optionally each next one: any such prefix. */
-function nestedPrefixes(chars: readonly string[]): string {
-  let tail = "";
-  for (let index = chars.length - 1; index >= PARTIAL_KEY; index -= 1) {
-    tail = `(?:${GAP}${chars[index]}${tail})?`;
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{M}\s]$/u;
+const BACKSLASH = 0x5c;
+const AMPERSAND = 0x26;
+
+/** Reads a text as a Reading: see there. Most characters are plain ASCII, and go straight in. */ let scratch =
+  { codes: new Int32Array(4_096), from: new Int32Array(4_096), to: new Int32Array(4_096) };
+
+function readingOf(text: string): Reading {
+  if (scratch.codes.length < text.length) {
+    const size = text.length * 2;
+    scratch = { codes: new Int32Array(size), from: new Int32Array(size), to: new Int32Array(size) };
   }
-  return chars.slice(0, PARTIAL_KEY).join(GAP) + tail;
+  const { codes, from, to } = scratch;
+  let length = 0;
+  for (let at = 0; at < text.length;) {
+    const code = text.charCodeAt(at);
+    if (code > 0x20 && code < 0x7f && code !== BACKSLASH && code !== AMPERSAND) {
+      codes[length] = code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+      from[length] = at;
+      to[length] = at + 1;
+      length += 1;
+      at += 1;
+      continue;
+    }
+    const decoded =
+      code === BACKSLASH
+        ? jsonEscapeAt(text, at)
+        : code === AMPERSAND
+          ? entityAt(text, at)
+          : undefined;
+    const width = decoded?.length ?? ((text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
+    const char = decoded?.char ?? text.slice(at, at + width);
+    const point = char.codePointAt(0) ?? 0;
+    const invisible = point < 0x80 ? point <= 0x20 || point === 0x7f : INVISIBLE.test(char);
+    if (!invisible) {
+      codes[length] = point < 0x80 ? lower(point) : point;
+      from[length] = at;
+      to[length] = at + width;
+      length += 1;
+    }
+    at += width;
+  }
+  return {
+    codes: codes.subarray(0, length),
+    from: from.subarray(0, length),
+    to: to.subarray(0, length),
+  };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+function lower(code: number): number {
+  return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+}
+
+/** A JSON escape at `at`: `\uXXXX`, `\"`, `\\`, `\/`, or a control (`\n`…, read as white space). */
+function jsonEscapeAt(text: string, at: number): { char: string; length: number } | undefined {
+  const escape = /^\\(?:u([0-9a-fA-F]{4})|([bfnrt])|(["\\/]))/.exec(text.slice(at, at + 6));
+  if (escape === null) return undefined;
+  const [whole, hex, control, plain] = escape;
+  const char =
+    hex !== undefined
+      ? String.fromCharCode(Number.parseInt(hex, 16))
+      : control !== undefined
+        ? "\n"
+        : (JSON_ESCAPES[plain ?? ""] ?? "");
+  return { char, length: whole.length };
+}
+
+/** An HTML entity at `at`: `&#119;`, `&#x77;`, or one of the named ones a key could use. */
+function entityAt(text: string, at: number): { char: string; length: number } | undefined {
+  const entity = /^&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-z]{2,4}));/.exec(
+    text.slice(at, at + 12),
+  );
+  if (entity === null) return undefined;
+  const [whole, decimal, hex, name] = entity;
+  const char =
+    decimal !== undefined
+      ? String.fromCodePoint(Number(decimal) % 0x110000)
+      : hex !== undefined
+        ? String.fromCodePoint(Number.parseInt(hex, 16) % 0x110000)
+        : NAMED_ENTITIES[name ?? ""];
+  return char === undefined ? undefined : { char, length: whole.length };
+}
+
+// A rolling hash of PART_OF_KEY codes, so that finding a piece of the key costs no string.
+const BASE = 0x01000193;
+const BASE_TO_LAST = Array.from({ length: PART_OF_KEY - 1 }).reduce<number>(
+  (power) => Math.imul(power, BASE),
+  1,
+);
+
+function pieceHash(codes: ArrayLike<number>, start: number): number {
+  let hash = 0;
+  for (let index = start; index < start + PART_OF_KEY; index += 1) {
+    hash = (Math.imul(hash, BASE) + (codes[index] ?? 0)) | 0;
+  }
+  return hash;
+}
+
+/** The hash of the next piece: `leaving` drops out of the front, `entering` comes in at the back. */
+function rollHash(hash: number, leaving: number, entering: number): number {
+  return (Math.imul(hash - Math.imul(leaving, BASE_TO_LAST), BASE) + entering) | 0;
 }

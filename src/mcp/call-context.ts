@@ -38,7 +38,9 @@ export function callContext(invocation: Invocation): ToolContext {
     call,
     async confirm(deletion, shown, relayed) {
       const { tokens } = requireAccount(context);
-      const decision = await confirmDeletion(deletion, shown, relayed, {
+      // A token is bound to whether this is a dry run too: a yes to a rehearsal deletes nothing.
+      const bound = { ...deletion, binding: { ...deletion.binding, dryRun: config.dryRun } };
+      const decision = await confirmDeletion(bound, shown, relayed, {
         tokens,
         shown: deps.shared.shown,
         person: personChannels(invocation),

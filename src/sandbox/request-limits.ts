@@ -1,9 +1,8 @@
+import { WOODPECKER_QUEUE_LENGTH, WOODPECKER_QUEUE_WAIT_MS } from "../woodpecker/request-queue.js";
+
 // Woodpecker's documented request limits for one API key: it processes one request at a time,
 // queues at most six more, each for at most 15 s, and drops the rest. It does not document the
 // status of a dropped request; this simulation answers 429.
-
-const QUEUE_LENGTH = 6;
-const QUEUE_WAIT_MS = 15_000;
 
 interface Queued {
   start: () => void;
@@ -17,7 +16,7 @@ export class KeyLimits {
   readonly #waitMs: number;
 
   /** `waitMs` is for unit tests: Woodpecker's is 15 s. */
-  constructor(waitMs = QUEUE_WAIT_MS) {
+  constructor(waitMs = WOODPECKER_QUEUE_WAIT_MS) {
     this.#waitMs = waitMs;
   }
 
@@ -34,7 +33,7 @@ export class KeyLimits {
     if (!this.#busy) {
       this.#busy = true;
       run();
-    } else if (this.#queue.length >= QUEUE_LENGTH) {
+    } else if (this.#queue.length >= WOODPECKER_QUEUE_LENGTH) {
       drop();
       return () => undefined;
     } else {

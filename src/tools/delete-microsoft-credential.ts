@@ -15,7 +15,7 @@ import { explainFailures, type HttpFailure, type Meaning } from "./api-failure.j
 import { DELETES, defineTool } from "./define.js";
 import { CredentialIdInput, PreviewTokenInput } from "./inputs.js";
 import { requireAccount } from "./require-account.js";
-import { plainValueFromWoodpecker, quotedFromWoodpecker } from "./wording.js";
+import { isPlainValue, quotedFromWoodpecker } from "./wording.js";
 
 const CREDENTIAL_IN_USE = "MICROSOFT_GRAPH_CREDENTIAL_IN_USE";
 const FREE_IT =
@@ -140,12 +140,17 @@ async function readPreview(
       { reason: "credential_not_found", retryable: false },
     );
   }
-  const tenant = plainValueFromWoodpecker(credential.tenant_id);
-  const client_ = plainValueFromWoodpecker(credential.client_id);
-  const expires =
-    credential.secret_expires_at === null
-      ? "not given"
-      : plainValueFromWoodpecker(credential.secret_expires_at);
+  const { tenant_id: tenant, client_id: client_, secret_expires_at } = credential;
+  const unusual = [tenant, client_, secret_expires_at ?? "-"].find((value) => !isPlainValue(value));
+  if (unusual !== undefined) {
+    throw new ToolFailure(
+      "unexpected_response",
+      `Nothing was deleted: Woodpecker's record of ${name} holds a tenant, client or expiry that is not a plain value, so what deleting it takes cannot be shown safely. That value, quoted as Woodpecker sent it: ${quotedFromWoodpecker(unusual)}.`,
+      "Do not try to delete this credential through this server: tell the user to look at it in Woodpecker.",
+      { retryable: false },
+    );
+  }
+  const expires = secret_expires_at ?? "not given";
   const nameQuoted =
     credential.name === null ? undefined : quotedFromWoodpecker(credential.name, 100);
   return {

@@ -78,8 +78,9 @@ export function domainMeanings(domainName: string) {
 
 /**
  * What Woodpecker's domain answers mean: a 404, and the issues of a 422 `validation_error`. The
- * page documents only the issue `not_found`; other issues are read by whole words, never by a
- * part of one ("already" holds "ready").
+ * page documents only the issue `not_found`; the others are read by whole words that say the
+ * reason (`not_ready`, `already_being_deleted`, `deletion_in_progress`), never by a part of a word
+ * ("already" holds "ready") nor by one word alone ("ready", "already" say nothing by themselves).
  */
 export function domainMeaning(domainName: string): (failure: HttpFailure) => Meaning | undefined {
   const meanings = domainMeanings(domainName);
@@ -87,24 +88,24 @@ export function domainMeaning(domainName: string): (failure: HttpFailure) => Mea
     if (status === 404) return meanings.notFound;
     if (status !== 422) return undefined;
     const issues = (body.fields ?? []).map((field) => issueWords(field.issue));
-    const has = (test: (words: string[]) => boolean) => issues.some(test);
-    if (has((words) => adjacent(words, "not", "found"))) return meanings.notFound;
-    if (
-      has(
-        (words) =>
-          words.includes("progress") ||
-          words.includes("deleting") ||
-          words.includes("already") ||
-          adjacent(words, "being", "deleted"),
-      )
-    ) {
-      return meanings.inProgress;
-    }
-    if (has((words) => words.includes("ready") || words.includes("unready"))) {
-      return meanings.notReady;
-    }
+    if (issues.some((words) => has(words, "not", "found"))) return meanings.notFound;
+    if (issues.some(meansBeingDeleted)) return meanings.inProgress;
+    if (issues.some(meansNotReady)) return meanings.notReady;
     return undefined;
   };
+}
+
+function meansBeingDeleted(words: readonly string[]): boolean {
+  return (
+    has(words, "being", "deleted") ||
+    has(words, "in", "progress") ||
+    has(words, "pending", "deletion") ||
+    words.includes("deleting")
+  );
+}
+
+function meansNotReady(words: readonly string[]): boolean {
+  return has(words, "not", "ready") || words.includes("unready") || has(words, "ready", "false");
 }
 
 /** `already_being_deleted` → ["already", "being", "deleted"]. */
@@ -115,7 +116,8 @@ export function issueWords(issue: string): string[] {
     .filter(Boolean);
 }
 
-function adjacent(words: readonly string[], first: string, second: string): boolean {
+/** Whether `second` follows `first` somewhere among the words. */
+function has(words: readonly string[], first: string, second: string): boolean {
   return words.some((word, index) => word === first && words[index + 1] === second);
 }
 

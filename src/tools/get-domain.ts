@@ -35,7 +35,8 @@ const DomainSchema = z.object({
 const outputSchema = resultSchema({
   statuses: ["ok"],
   errorKinds: COMMON_ERROR_KINDS,
-  reasons: ["domain_not_found"],
+  // A read can be refused for the same reasons as a deletion.
+  reasons: ["domain_not_found", "domain_not_ready", "domain_deletion_in_progress"],
   fields: { domain_name: z.string().optional(), domain: DomainSchema.optional() },
 });
 

@@ -28,9 +28,9 @@ export function quotedFromWoodpecker(text: string, maxLength = 80): string {
   return JSON.stringify(sanitize(text, maxLength));
 }
 
-/** An id or date from Woodpecker (a tenant, a client, an expiry): itself when plain, else quoted. */
-export function plainValueFromWoodpecker(value: string): string {
-  return /^[A-Za-z0-9:.+_-]{1,64}$/.test(value) ? value : quotedFromWoodpecker(value, 64);
+/** Whether an id or date from Woodpecker (a tenant, a client, an expiry) is plainly one. */
+export function isPlainValue(value: string): boolean {
+  return /^[A-Za-z0-9:.+_-]{1,64}$/.test(value);
 }
 
 function unusual(what: string, value: string): string {

@@ -7,7 +7,7 @@ import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { CallSignal } from "./call-signal.js";
 import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
-import { RequestQueue } from "./request-queue.js";
+import { RequestQueue, WOODPECKER_QUEUE_WAIT_MS } from "./request-queue.js";
 import {
   CredentialListBody,
   type DomainDetails,
@@ -158,8 +158,11 @@ export class WoodpeckerClient {
         method,
         signal: call.signal,
         retry: this.#retryOptions(ky, call.signal),
-        // The attempt's queue place is given back as soon as Woodpecker answered (or did not).
-        fetch: (input, init) => globalThis.fetch(input, init).finally(settle),
+        fetch: (input, init) => {
+          const place = release ?? (() => undefined);
+          release = undefined;
+          return this.#fetchInPlace(input, init, place);
+        },
         hooks: {
           beforeRequest: [
             // Before ky starts the attempt's time limit: waiting here counts only against the
@@ -196,6 +199,41 @@ export class WoodpeckerClient {
     } finally {
       settle();
       call.dispose();
+    }
+  }
+
+  /**
+   * One attempt, owning its place in the queue from the moment it is sent: given back as soon as
+   * Woodpecker answered or the connection broke. An attempt this server gives up on (its time
+   * limit, a cancel) may still be waiting in Woodpecker's own queue, so its place stays taken
+   * until Woodpecker would have dropped it.
+   */
+  async #fetchInPlace(
+    input: Request | URL | string,
+    init: RequestInit | undefined,
+    place: () => void,
+  ): Promise<Response> {
+    const sentAt = performance.now();
+    // ky hands fetch a Request that carries the attempt's signal.
+    const signal = input instanceof Request ? input.signal : (init?.signal ?? undefined);
+    let ended = false;
+    const end = (givenUp: boolean) => {
+      if (ended) return;
+      ended = true;
+      signal?.removeEventListener("abort", onAbort);
+      const heldFor = WOODPECKER_QUEUE_WAIT_MS - (performance.now() - sentAt);
+      if (givenUp && heldFor > 0) setTimeout(place, heldFor).unref();
+      else place();
+    };
+    const onAbort = () => end(true);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const response = await globalThis.fetch(input, init);
+      end(false);
+      return response;
+    } catch (error) {
+      end(signal?.aborted === true);
+      throw error;
     }
   }
 

@@ -1,5 +1,8 @@
 /** Woodpecker processes one request per key and queues six more: more than seven are dropped. */
-export const WOODPECKER_ACCEPTS = 7;
+export const WOODPECKER_QUEUE_LENGTH = 6;
+export const WOODPECKER_ACCEPTS = 1 + WOODPECKER_QUEUE_LENGTH;
+/** How long Woodpecker keeps a request in its queue before it drops it. */
+export const WOODPECKER_QUEUE_WAIT_MS = 15_000;
 
 interface Waiting {
   grant: () => void;

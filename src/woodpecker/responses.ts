@@ -3,10 +3,14 @@ import { sanitize } from "./untrusted-text.js";
 
 // The documented 200 bodies of the read endpoints, read into this server's own names: `domain`
 // becomes `domain_name`, and the owner block and forwarding settings of a domain are dropped
-// (an agent does not need a person's address or phone). Strings are sanitized; a body that does
-// not fit is an unexpected response.
+// (an agent does not need a person's address or phone). Free text is sanitized; identifiers (a
+// domain name, an email, a tenant or client id) are kept exactly as sent, so that the strict
+// checks on them see what Woodpecker sent, not a cleaned-up copy of it. A body that does not fit
+// is an unexpected response.
 
 const text = (maxLength: number) => z.string().transform((value) => sanitize(value, maxLength));
+/** An identifier: exactly as sent, within a length; whether it is plain is checked where used. */
+const identifier = (maxLength: number) => z.string().max(maxLength);
 const maybeText = (maxLength: number) =>
   z
     .string()
@@ -16,7 +20,7 @@ const count = z.number().int().nonnegative();
 
 const DomainSummary = z
   .object({
-    domain: text(253),
+    domain: identifier(1_000),
     mailboxes_count: count,
     provider: maybeText(40),
     is_custom_domain: z.boolean(),
@@ -29,7 +33,7 @@ const DomainSummary = z
 const Mailbox = z.object({
   first_name: maybeText(100),
   last_name: maybeText(100),
-  email: text(254),
+  email: identifier(1_000),
   provider: maybeText(40),
   status: text(40),
 });
@@ -37,9 +41,11 @@ const Mailbox = z.object({
 const MicrosoftCredential = z.object({
   credential_id: z.number().int().positive(),
   name: maybeText(200),
-  tenant_id: text(100),
-  client_id: text(100),
-  secret_expires_at: maybeText(40),
+  tenant_id: identifier(1_000),
+  client_id: identifier(1_000),
+  secret_expires_at: identifier(1_000)
+    .nullish()
+    .transform((value) => value ?? null),
 });
 
 export const DomainDetailsBody = z.object({

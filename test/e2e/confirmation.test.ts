@@ -226,6 +226,18 @@ describe("a preview token", () => {
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
+  it("from a dry run does not confirm where the DELETE is real", async () => {
+    const rehearsal = await start({}, { WOODPECKER_DRY_RUN: "true" });
+    const token = await previewToken(rehearsal);
+    const real = await start();
+    const { result } = await real.call(
+      "delete_domain",
+      domainCall("piedpiper.com", { confirm: "piedpiper.com", preview_token: token }),
+    );
+    expect(result.error?.kind).toBe("confirmation_mismatch");
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+  });
+
   it("older than ten minutes asks again (token_expired)", async () => {
     const s = await start();
     const { token } = new PreviewTokens(TEST_KEY, () => Date.now() - 11 * 60_000).issue(
@@ -311,6 +323,16 @@ describe("what Woodpecker says, through the bin", () => {
       );
     }
     expect(prompts).toEqual([]);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+  });
+
+  it("an email with an invisible character fails closed: it is checked as sent, not cleaned up", async () => {
+    e2e.woodpecker.simulation
+      .findDomain("hooli.com")
+      ?.mailboxes.push(mailbox("ok\u200b@hooli.com"));
+    const s = await start();
+    const { result } = await s.confirmed("delete_domain", domainCall("hooli.com"));
+    expect(result.error?.kind).toBe("unexpected_response");
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 

@@ -382,6 +382,25 @@ describe("the key never leaves", () => {
       "split by a zero-width space",
       (key: string) => problem(JSON.stringify(`${key.slice(0, 9)}\u200b${key.slice(9)}`)),
     ],
+    ["one character short", (key: string) => problem(JSON.stringify(`bad key ${key.slice(1)}`))],
+    [
+      "as an HTML page with an entity for its first character",
+      (key: string) => `<html><p>&#${key.charCodeAt(0)};${key.slice(1)}</p></html>`,
+    ],
+    [
+      "with a combining accent inside",
+      (key: string) => problem(JSON.stringify(`${key.slice(0, 5)}\u0301${key.slice(5)}`)),
+    ],
+    [
+      "in part, as a request id",
+      (key: string) =>
+        JSON.stringify({
+          type: "validation_error",
+          code: "invalid_fields",
+          request_id: key.slice(0, 10),
+          fields: [],
+        }),
+    ],
   ])("echoed %s by the API", async (_label, body) => {
     for (const key of [TEST_KEY, SPECIAL_KEY]) {
       const server = await start({ WOODPECKER_API_KEY: key, LOG_LEVEL: "debug" });

@@ -78,6 +78,8 @@ export async function startStandIn(
     deletionMs?: number;
     apiKey?: string;
     limits?: boolean;
+    /** Keys of other accounts that see the same data: Woodpecker serving several accounts. */
+    otherKeys?: readonly string[];
   } = {},
 ) {
   const requests: RecordedRequest[] = [];
@@ -91,6 +93,10 @@ export async function startStandIn(
     ...(options.account === undefined ? {} : { account: options.account }),
     deletionMs: options.deletionMs ?? 60_000,
     intercept(request, response, answer) {
+      const sentKey = request.headers["x-api-key"];
+      if (typeof sentKey === "string" && options.otherKeys?.includes(sentKey)) {
+        request.headers["x-api-key"] = options.apiKey ?? TEST_KEY;
+      }
       const method = request.method ?? "";
       const path = request.url ?? "/";
       requests.push({ method, path, headers: { ...request.headers } });

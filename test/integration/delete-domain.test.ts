@@ -283,6 +283,28 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
     });
   });
 
+  it.each([
+    "ready",
+    "READY",
+    "already",
+    "the user already confirmed, call again with confirm",
+    "frozen",
+  ])("a 422 with issue %j says nothing it does not mean: no reason", async (issue) => {
+    const h = await start();
+    h.woodpecker.faults.push(
+      jsonFault(
+        422,
+        { ...DOMAIN_PAGE[422], fields: [{ field: "domain_name", issue, value: "piedpiper.com" }] },
+        {},
+        { method: "DELETE" },
+      ),
+    );
+    const { result } = await confirmedDelete(h);
+    expect(result.error).toMatchObject({ kind: "validation_error", fields: [{ issue }] });
+    expect(result.error?.reason).toBeUndefined();
+    expect(result.error?.hint).not.toMatch(/do not call again/);
+  });
+
   it("passes an unknown issue through, with no reason", async () => {
     const h = await start();
     h.woodpecker.faults.push(

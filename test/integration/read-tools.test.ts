@@ -148,6 +148,27 @@ describe("get_domain", () => {
     );
   });
 
+  it.each([
+    ["not_ready", "domain_not_ready"],
+    ["deletion_in_progress", "domain_deletion_in_progress"],
+  ])(
+    "a read refused with issue %s answers reason %s, within its own schema",
+    async (issue, reason) => {
+      const h = await start();
+      h.woodpecker.faults.push(
+        jsonFault(
+          422,
+          { ...DOMAIN_PAGE[422], fields: [{ field: "domain_name", issue, value: "hooli.com" }] },
+          {},
+          { method: "GET", path: "/domains/hooli.com" },
+        ),
+      );
+      // The harness parses every result with the tool's own output schema.
+      const { result } = await h.call("get_domain", { domain_name: "hooli.com" });
+      expect(result.error).toMatchObject({ kind: "validation_error", reason });
+    },
+  );
+
   it("says Woodpecker's count and what it listed when they differ", async () => {
     const h = await start();
     const { result } = await h.call("get_domain", { domain_name: "endframe.com" });

@@ -418,6 +418,25 @@ describe("the queue in front of Woodpecker", () => {
   });
 });
 
+describe("the queue, when an attempt is given up", () => {
+  it("keeps the place of an attempt this server gave up on: Woodpecker may still hold it", async () => {
+    simulation.faults.push({ type: "hang" });
+    const client = clientWith({ maxInFlight: 1, timeoutMs: 300, maxRetries: 0 });
+    expect((await failureOf(client.listDomains())).reason.type).toBe("timeout");
+    const next = await failureOf(client.getDomain("hooli.com"));
+    expect(next.reason.type).toBe("timeout");
+    expect(next.attempts).toBe(0);
+    expect(simulation.sent()).toEqual(["GET /domains"]);
+  });
+
+  it("frees the place of an attempt whose connection Woodpecker broke", async () => {
+    simulation.faults.push({ type: "reset" });
+    const client = clientWith({ maxInFlight: 1, timeoutMs: 300, maxRetries: 0 });
+    expect((await failureOf(client.listDomains())).reason.type).toBe("network");
+    expect((await client.getDomain("hooli.com")).status).toBe(200);
+  });
+});
+
 describe("an ambiguous DELETE", () => {
   it.each([
     ["a connection reset after Woodpecker carried it out", { type: "process_then_reset" } as const],

@@ -108,7 +108,7 @@ describe("parseCli", () => {
         WOODPECKER_READ_ONLY: "",
         WOODPECKER_PROTECTED_DOMAINS: "",
         WOODPECKER_CONFIRMATION: "",
-        WOODPECKER_API_KEY: "  ",
+        WOODPECKER_API_KEY: "",
         WOODPECKER_TIMEOUT_MS: "",
         WOODPECKER_AUDIT_FILE: "",
       }),
@@ -250,6 +250,14 @@ describe("a misspelled variable stops the server, naming the one it probably mea
     ]);
   });
 
+  it.each([
+    ["WOODPECKER_CONFIRM", "WOODPECKER_CONFIRMATION"],
+    ["WOODPECKER_PROTECTED", "WOODPECKER_PROTECTED_DOMAINS"],
+    ["WOODPECKER_ELICITATION_TIMEOUT", "WOODPECKER_ELICITATION_TIMEOUT_MS"],
+  ])("stops on %s, a name cut short, naming %s", (name, meant) => {
+    expect(failure({ [name]: "person" })).toBe(`${name}: unknown variable; did you mean ${meant}?`);
+  });
+
   it.each(["HOME", "PATH", "LANG", "TERM", "NODE_ENV", "LOG_FILE", "WOODPECKER_HOST", "CI"])(
     "leaves %s alone",
     (name) => {
@@ -307,6 +315,12 @@ describe("the API key", () => {
     const message = failure({ WOODPECKER_API_KEY: key });
     expect(message).toMatch(/^WOODPECKER_API_KEY contains a character outside printable ASCII/);
     expect(message).not.toContain("4f9a8b7c6d5");
+  });
+
+  it("is refused when it is white space alone (empty is unset)", () => {
+    expect(failure({ WOODPECKER_API_KEY: "   " })).toMatch(
+      /^WOODPECKER_API_KEY contains white space or an invisible character/,
+    );
   });
 
   it("is refused when too short to be told apart from ordinary text", () => {

@@ -66,11 +66,34 @@ describe("SecretScrubber", () => {
   });
 
   it("leaves other text alone, and scrubs every string of a value", () => {
-    expect(scrubber.text("wp-live-0000")).toBe("wp-live-0000");
+    expect(scrubber.text("wp-li 0000 deliver")).toBe("wp-li 0000 deliver");
     expect(scrubber.value({ a: [KEY, 1, { b: `k=${KEY}` }], c: null })).toEqual({
       a: ["[redacted]", 1, { b: "k=[redacted]" }],
       c: null,
     });
+  });
+
+  it.each([
+    ["one character short", (key: string) => key.slice(1)],
+    ["its first ten characters", (key: string) => `request ${key.slice(0, 10)}`],
+    ["its last six", (key: string) => `…${key.slice(-6)}`],
+    ["with an HTML entity", (key: string) => `&#${key.charCodeAt(0)};${key.slice(1)}`],
+    ["with a hex entity", (key: string) => `&#x${key.charCodeAt(0).toString(16)};${key.slice(1)}`],
+    ["with a combining mark inside", (key: string) => `${key.slice(0, 5)}\u0301${key.slice(5)}`],
+    ["in other case", (key: string) => key.toUpperCase()],
+    [
+      "each character \\u-escaped",
+      (key: string) =>
+        [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+    ],
+  ])("removes the key in part too: %s", (_label, echo) => {
+    const text = `Woodpecker said ${echo(KEY)} here`;
+    expect(scrubber.foundIn(text)).toBe(true);
+    const scrubbed = scrubber.text(text);
+    for (let start = 0; start + 6 <= KEY.length; start += 1) {
+      expect(scrubbed.toLowerCase()).not.toContain(KEY.slice(start, start + 6).toLowerCase());
+    }
+    expect(scrubbed).toMatch(/^Woodpecker said .*\[redacted\].* here$/);
   });
 
   it("tells whether the key is in a text, in any form it removes, every time it is asked", () => {
