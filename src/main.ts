@@ -1,9 +1,10 @@
 import { HELP_TEXT } from "./config/help.js";
-import { ConfigError, parseCli } from "./config/parse-cli.js";
+import { type Config, ConfigError, isValidApiKey, parseCli } from "./config/parse-cli.js";
 import { verifyAuditFile } from "./logging/audit-file.js";
 import { createLogger } from "./logging/logger.js";
 import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
 import { serve } from "./process/serve.js";
+import { serveHttp } from "./process/serve-http.js";
 
 async function main(): Promise<void> {
   let request: ReturnType<typeof parseCli>;
@@ -26,13 +27,27 @@ async function main(): Promise<void> {
     process.exitCode = verifyAudit(request.path);
     return;
   }
+  const { config, warnings } = request;
   try {
-    await serve(request.config, request.warnings);
+    if (config.http === undefined) await serve(config, warnings);
+    else await serveHttp({ ...config, http: config.http }, warnings, isValidApiKey);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`${SERVER_NAME}: ${error.message}`);
+    const message = startFailure(error, config);
+    if (message === undefined) throw error;
+    console.error(`${SERVER_NAME}: ${message}`);
     process.exit(2);
   }
+}
+
+/** What stopped the start, in one line, when it is the settings' fault. */
+function startFailure(error: unknown, config: Config): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (config.http !== undefined && (code === "EADDRINUSE" || code === "EACCES")) {
+    const where = `${config.http.host}:${config.http.port}`;
+    return `WOODPECKER_HTTP_PORT: cannot listen on ${where} (${code === "EADDRINUSE" ? "the port is in use" : "permission denied"})`;
+  }
+  return undefined;
 }
 
 /** `--verify-audit FILE`: checks the chain of an audit file, and says where it breaks. */

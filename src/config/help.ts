@@ -2,14 +2,16 @@ import { SERVER_NAME, SERVER_VERSION } from "../package-info.js";
 import { DEFAULT_BASE_URL } from "./parse-cli.js";
 
 export const HELP_TEXT = `${SERVER_NAME} ${SERVER_VERSION}
-An MCP server (stdio) to look at and delete Woodpecker resources safely: list_domains,
-get_domain, delete_domain (cascades to every mailbox on the domain), list_microsoft_credentials
-and delete_microsoft_credential. Every deletion shows what goes first and needs a person's yes.
+An MCP server (stdio, or Streamable HTTP with --http) to look at and delete Woodpecker resources
+safely: list_domains, get_domain, delete_domain (cascades to every mailbox on the domain),
+list_microsoft_credentials and delete_microsoft_credential. Every deletion shows what goes first
+and needs a person's yes.
 
-Usage: ${SERVER_NAME} [--sandbox] [--help] [--version]
+Usage: ${SERVER_NAME} [--sandbox] [--http] [--help] [--version]
        ${SERVER_NAME} --verify-audit FILE
 
   --sandbox            serve every tool from a built-in simulation on 127.0.0.1: no key, no risk
+  --http               serve MCP over Streamable HTTP at /mcp (remote mode), not stdio
   --verify-audit FILE  check an audit file's chain and say where it breaks (exit 0 intact, 1 not)
   --help               print this help
   --version            print the version
@@ -30,6 +32,11 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_APPROVAL                auto, browser or off: the approval page in the person's browser
   WOODPECKER_SANDBOX                 true: same as --sandbox
   WOODPECKER_AUDIT_FILE              durable audit trail (JSON Lines, hash-chained); default stderr only
+  WOODPECKER_HTTP_PORT               remote mode: the port (0: any free one; setting it turns remote mode on), default 8080
+  WOODPECKER_HTTP_HOST               remote mode: the address to listen on, default 127.0.0.1
+  WOODPECKER_HTTP_TOKENS             remote mode: comma-separated bearer tokens clients must send
+  WOODPECKER_HTTP_ALLOWED_HOSTS      remote mode: host names a request's Host may name besides loopback
+  WOODPECKER_HTTP_ALLOWED_ORIGINS    remote mode: origins a request may come from besides loopback
   LOG_LEVEL                          fatal, error, warn, info (default), debug, trace, silent
 
 Logs are JSON on stderr; stdout carries only MCP messages. The audit lines of the deleting

@@ -35,8 +35,24 @@ export interface Config {
   sandbox: boolean;
   /** Where the audit trail is also written, durably; undefined: stderr only. */
   auditFile: string | undefined;
+  /** Remote mode (Streamable HTTP); undefined: stdio. */
+  http: HttpConfig | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
+
+export interface HttpConfig {
+  port: number;
+  host: string;
+  /** Host names besides loopback ones that a request's Host may name. */
+  allowedHosts: ReadonlySet<string>;
+  /** Origins besides loopback ones a request may come from. */
+  allowedOrigins: ReadonlySet<string>;
+  /** Bearer tokens a client must send one of; empty: none asked for. */
+  tokens: readonly string[];
+}
+
+export const DEFAULT_HTTP_PORT = 8080;
+const MIN_TOKEN_LENGTH = 16;
 
 export type CliRequest =
   | { action: "help" }
@@ -111,6 +127,11 @@ const apiKey = z
     message: `is shorter than ${MIN_KEY_LENGTH} characters, too short to be a Woodpecker API key`,
   });
 
+/** Whether a key (from the environment, or a request's X-Woodpecker-Api-Key) may be one. */
+export function isValidApiKey(key: string): boolean {
+  return apiKey.safeParse(key).success;
+}
+
 const baseUrl = z.string().transform((raw, ctx) => {
   const value = raw.trim();
   const problem = baseUrlProblem(value);
@@ -137,6 +158,54 @@ function baseUrlProblem(value: string): string | undefined {
   if (/[?#]/.test(value)) return "must not carry a query or a fragment (not even an empty ? or #)";
   return undefined;
 }
+
+const hostNames = z.string().transform((value, ctx) => {
+  const names = new Set<string>();
+  commaList(value).forEach((item, index) => {
+    const name = item.toLowerCase();
+    if (/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(name)) names.add(name);
+    else
+      ctx.addIssue({
+        code: "custom",
+        message: `item ${index + 1} is not a host name (no port, scheme or path: mcp.example.com)`,
+      });
+  });
+  return names;
+});
+
+const origins = z.string().transform((value, ctx) => {
+  const allowed = new Set<string>();
+  commaList(value).forEach((item, index) => {
+    const url = URL.canParse(item) ? new URL(item) : undefined;
+    if (
+      url !== undefined &&
+      /^https?:$/.test(url.protocol) &&
+      item.replace(/\/$/, "") === url.origin
+    ) {
+      allowed.add(url.origin);
+    } else {
+      ctx.addIssue({
+        code: "custom",
+        message: `item ${index + 1} is not an origin (scheme, host and port only: https://chat.example.com)`,
+      });
+    }
+  });
+  return allowed;
+});
+
+// Never echoed: a token is a secret.
+const tokens = z.string().transform((value, ctx) => {
+  const list = commaList(value);
+  list.forEach((token, index) => {
+    if (!/^[\x21-\x7e]+$/.test(token) || token.length < MIN_TOKEN_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        message: `item ${index + 1} must be at least ${MIN_TOKEN_LENGTH} printable characters, with no white space (openssl rand -hex 32 makes one)`,
+      });
+    }
+  });
+  return list;
+});
 
 const protectedDomains = z.string().transform((value, ctx) => {
   const names = new Set<string>();
@@ -218,6 +287,30 @@ const EnvSchema = z.object({
   ),
   WOODPECKER_SANDBOX: flag,
   WOODPECKER_AUDIT_FILE: z.preprocess(blankAsUnset, z.string().optional()),
+  WOODPECKER_HTTP_PORT: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, "must be a port number from 0 (any free port) to 65535")
+      .transform(Number)
+      .pipe(z.number().max(65_535, "must be at most 65535"))
+      .optional(),
+  ),
+  WOODPECKER_HTTP_HOST: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9.:[\]-]+$/,
+        "must be an address to listen on, such as 127.0.0.1 or 0.0.0.0",
+      )
+      .default("127.0.0.1"),
+  ),
+  WOODPECKER_HTTP_ALLOWED_HOSTS: z.preprocess(blankAsUnset, hostNames.default(new Set<string>())),
+  WOODPECKER_HTTP_ALLOWED_ORIGINS: z.preprocess(blankAsUnset, origins.default(new Set<string>())),
+  WOODPECKER_HTTP_TOKENS: z.preprocess(blankAsUnset, tokens.default([])),
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z
@@ -242,6 +335,7 @@ export function parseCli(
   platform: NodeJS.Platform = process.platform,
 ): CliRequest {
   let sandboxFlag = false;
+  let httpFlag = false;
   for (const [index, arg] of argv.entries()) {
     if (arg === "--help" || arg === "-h") return { action: "help" };
     if (arg === "--version" || arg === "-v") return { action: "version" };
@@ -255,6 +349,7 @@ export function parseCli(
       return { action: "verify-audit", path };
     }
     if (arg === "--sandbox") sandboxFlag = true;
+    else if (arg === "--http") httpFlag = true;
     else throw new ConfigError(unknownArgument(arg));
   }
   const names = checkVariableNames(Object.keys(env), ENV_VARIABLES);
@@ -274,6 +369,30 @@ export function parseCli(
     throw new ConfigError(
       "WOODPECKER_ENABLED_TOOLS names only deleting tools, and WOODPECKER_READ_ONLY=true turns them off: no tool is left",
     );
+  }
+  const sandbox = sandboxFlag || vars.WOODPECKER_SANDBOX;
+  const http =
+    httpFlag || vars.WOODPECKER_HTTP_PORT !== undefined
+      ? {
+          port: vars.WOODPECKER_HTTP_PORT ?? DEFAULT_HTTP_PORT,
+          host: vars.WOODPECKER_HTTP_HOST,
+          allowedHosts: vars.WOODPECKER_HTTP_ALLOWED_HOSTS,
+          allowedOrigins: vars.WOODPECKER_HTTP_ALLOWED_ORIGINS,
+          tokens: vars.WOODPECKER_HTTP_TOKENS,
+        }
+      : undefined;
+  if (http !== undefined) {
+    if (vars.WOODPECKER_CONFIRMATION === "person") {
+      throw new ConfigError(
+        "WOODPECKER_CONFIRMATION=person cannot be met in remote mode (--http): it has no form and no approval page to ask a person with, so nothing could ever be deleted",
+      );
+    }
+    const holdsKey = vars.WOODPECKER_API_KEY !== undefined || sandbox;
+    if (holdsKey && http.tokens.length === 0 && !isLoopback(http.host)) {
+      throw new ConfigError(
+        `WOODPECKER_HTTP_TOKENS must be set to serve on ${http.host} with the server's own key: anyone who reached the port could delete (or serve on 127.0.0.1, or let each request carry its own key)`,
+      );
+    }
   }
   return {
     action: "serve",
@@ -297,8 +416,9 @@ export function parseCli(
         (vars.WOODPECKER_APPROVAL === "auto" && hasDesktop(env, platform)),
       browser: blankAsUnset(env.BROWSER) as string | undefined,
       platform,
-      sandbox: sandboxFlag || vars.WOODPECKER_SANDBOX,
+      sandbox,
       auditFile: vars.WOODPECKER_AUDIT_FILE,
+      http,
       logLevel: vars.LOG_LEVEL,
     },
   };
@@ -311,7 +431,7 @@ function unknownArgument(arg: string): string {
     return `unknown argument ${flagName}: the API key is read from WOODPECKER_API_KEY only, never from the command line (where ps would show it)`;
   }
   return flagName === undefined
-    ? "unknown argument (not shown; the options are --sandbox, --help and --version)"
+    ? "unknown argument (not shown; the options are --sandbox, --http, --verify-audit, --help and --version)"
     : `unknown argument ${flagName} (try --help)`;
 }
 
@@ -325,6 +445,12 @@ function isToolName(name: string): name is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(name);
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+/** localhost, 127.0.0.0/8 or ::1 (with or without brackets). */
+export function isLoopback(hostname: string): boolean {
+  return (
+    hostname === "localhost" ||
+    hostname === "[::1]" ||
+    hostname === "::1" ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
 }

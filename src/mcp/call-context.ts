@@ -102,6 +102,7 @@ export function callContext(invocation: Invocation): ToolContext {
  */
 function personChannels({ server, deps }: Invocation): PersonChannel[] {
   const { config, scrubber, logger } = deps;
+  if (deps.remote === true) return [];
   const timeoutMs = config.elicitationTimeoutMs;
   const elicits = config.elicitation === "auto";
   if (elicits && canShowForm(server.server)) {

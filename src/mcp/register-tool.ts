@@ -46,6 +46,11 @@ export interface ToolDependencies {
   shared: SharedState;
   /** How often a call waiting for a person reports progress. */
   heartbeatMs: number;
+  /**
+   * Remote mode (stateless HTTP): no session to show a form in, no approval page on a remote
+   * host, so the agent channel only.
+   */
+  remote?: boolean;
 }
 
 /**

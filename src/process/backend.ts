@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { PreviewTokens } from "../confirmation/preview-token.js";
 import type { Config } from "../config/parse-cli.js";
 import type { Logger } from "../logging/logger.js";
+import { SecretScrubber, type SecretSet } from "../logging/secret.js";
 import type { Account } from "../tools/define.js";
 import { WoodpeckerClient } from "../woodpecker/client.js";
 
@@ -51,6 +52,46 @@ export function openAccount(
     tokens: new PreviewTokens(apiKey),
     fingerprint: keyFingerprint(apiKey),
   };
+}
+
+/** An account, and the scrubber that keeps its key out of every result. */
+export interface KeyedAccount {
+  account: Account;
+  scrubber: SecretScrubber;
+}
+
+const MAX_ACCOUNTS = 256;
+
+/**
+ * In remote mode without a key of the server's own, the accounts of the keys requests carry: each
+ * opened once (so that its request queue lives on across requests), the least recently used
+ * dropped past 256. Each key is added to the logger's secrets while it is held.
+ */
+export class AccountsByKey {
+  readonly #accounts = new Map<string, KeyedAccount>();
+  readonly #open: (apiKey: string) => Account;
+  readonly #secrets: SecretSet;
+
+  constructor(open: (apiKey: string) => Account, secrets: SecretSet) {
+    this.#open = open;
+    this.#secrets = secrets;
+  }
+
+  get(apiKey: string): KeyedAccount {
+    let keyed = this.#accounts.get(apiKey);
+    this.#accounts.delete(apiKey);
+    if (keyed === undefined) {
+      this.#secrets.add(apiKey);
+      keyed = { account: this.#open(apiKey), scrubber: new SecretScrubber(apiKey) };
+    }
+    this.#accounts.set(apiKey, keyed);
+    const [oldest] = this.#accounts.keys();
+    if (this.#accounts.size > MAX_ACCOUNTS && oldest !== undefined) {
+      this.#accounts.delete(oldest);
+      this.#secrets.delete(oldest);
+    }
+    return keyed;
+  }
 }
 
 /** A short hash that tells accounts apart in the audit trail, and says nothing of the key. */

@@ -1,10 +1,6 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { Config } from "../config/parse-cli.js";
 import type { AuditTrail } from "../logging/audit.js";
 import type { Logger } from "../logging/logger.js";
 import { auditOutcome, type CallRecord, type CallsInFlight } from "../mcp/calls-in-flight.js";
-import type { StdioTransport } from "../mcp/stdio-transport.js";
-import type { Backend } from "./backend.js";
 
 /** How long calls in flight may take to finish, and be audited, once the server must stop. */
 const DRAIN_MS = 5_000;
@@ -12,30 +8,35 @@ const DRAIN_MS = 5_000;
 const CANCEL_GRACE_MS = 1_000;
 
 interface Running {
-  server: McpServer;
-  transport: StdioTransport;
   calls: CallsInFlight;
-  backend: Backend;
   logger: Logger;
   audit: AuditTrail;
-  config: Config;
+  mode: { dryRun: boolean; sandbox: boolean };
+  /** Stops taking new calls (closes the listener); called at once. */
+  stopTaking?: () => void;
+  /** Closes what is left once the calls are over: the transport, the sandbox. */
+  close: () => Promise<void>;
 }
 
+/** Starts a graceful stop: `stop(reason, exitCode)`. */
+export type Stop = (reason: string, exitCode: number) => void;
+
 /**
- * Stops the process cleanly on SIGINT, SIGTERM, SIGHUP, stdin closing, the connection closing,
- * or stdout breaking (a client that closed it): new calls are refused, calls in flight get a few
- * seconds to finish and be audited; any still running then are cancelled, and end as `cancelled`
- * (saying whether their DELETE was sent), answered and audited like any call. A second signal
- * exits at once, auditing what is still running as interrupted.
+ * Stops the process cleanly on SIGINT, SIGTERM and SIGHUP, and on whatever else the transport
+ * calls `stop` for: new calls are refused, calls in flight get a few seconds to finish and be
+ * audited; any still running then are cancelled, and end as `cancelled` (saying whether their
+ * DELETE was sent), answered and audited like any call. A second signal exits at once, auditing
+ * what is still running as interrupted.
  */
-export function installShutdown(running: Running): void {
-  const { server, transport, calls, logger } = running;
+export function installShutdown(running: Running): Stop {
+  const { calls, logger } = running;
   let stopping = false;
 
   const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, "shutting down");
+    running.stopTaking?.();
     let unfinished = await calls.drain(DRAIN_MS);
     if (unfinished.length > 0) {
       logger.warn({ calls: unfinished.length }, "cancelling the calls still in flight");
@@ -46,8 +47,7 @@ export function installShutdown(running: Running): void {
     // The SDK sends a call's answer a few microtasks after its handler returns, and closing
     // aborts what it has not sent yet: let the answers of the calls that just finished go out.
     await new Promise((resolve) => setImmediate(resolve));
-    await server.close().catch(() => undefined);
-    await running.backend.close();
+    await running.close().catch(() => undefined);
     process.exit(exitCode);
   };
 
@@ -62,23 +62,14 @@ export function installShutdown(running: Running): void {
       process.exit(1);
     });
   }
-  process.stdin.once("end", () => void stop("stdin closed", 0));
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    logger.warn({ code: error.code }, "stdout is closed: no more answers can be sent");
-    void stop("stdout closed", 0);
-  });
-  server.server.onclose = () =>
-    void stop(
-      transport.failure ?? "the connection closed",
-      transport.failure === undefined ? 0 : 1,
-    );
+  return (reason, exitCode) => void stop(reason, exitCode);
 }
 
-function auditInterrupted({ audit, config, logger }: Running, records: CallRecord[]): void {
+function auditInterrupted({ audit, mode, logger }: Running, records: CallRecord[]): void {
   for (const record of records) {
     if (!record.destructive) continue;
     audit.outcome(
-      auditOutcome(record, config, {
+      auditOutcome(record, mode, {
         outcome: "interrupted",
         reason: null,
         http_status: null,

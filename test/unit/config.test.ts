@@ -49,6 +49,7 @@ describe("parseCli", () => {
       confirmation: "auto",
       maxInFlight: 4,
       auditFile: undefined,
+      http: undefined,
       approval: "auto",
       opensBrowser: false,
       browser: undefined,
@@ -70,10 +71,15 @@ describe("parseCli", () => {
       WOODPECKER_ENABLED_TOOLS: "delete_microsoft_credential,list_domains",
       WOODPECKER_ELICITATION: "off",
       WOODPECKER_ELICITATION_TIMEOUT_MS: "1000",
-      WOODPECKER_CONFIRMATION: "Person",
+      WOODPECKER_CONFIRMATION: "Auto",
       WOODPECKER_MAX_IN_FLIGHT: "7",
       WOODPECKER_AUDIT_FILE: "/var/log/woodpecker-audit.jsonl",
       WOODPECKER_APPROVAL: "Browser",
+      WOODPECKER_HTTP_PORT: "9000",
+      WOODPECKER_HTTP_HOST: "0.0.0.0",
+      WOODPECKER_HTTP_TOKENS: "0123456789abcdef0123, fedcba9876543210fedc",
+      WOODPECKER_HTTP_ALLOWED_HOSTS: "MCP.example.com",
+      WOODPECKER_HTTP_ALLOWED_ORIGINS: "https://chat.example.com",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
     };
@@ -89,9 +95,16 @@ describe("parseCli", () => {
       readOnly: false,
       elicitation: "off",
       elicitationTimeoutMs: 1000,
-      confirmation: "person",
+      confirmation: "auto",
       maxInFlight: 7,
       auditFile: "/var/log/woodpecker-audit.jsonl",
+      http: {
+        port: 9000,
+        host: "0.0.0.0",
+        tokens: ["0123456789abcdef0123", "fedcba9876543210fedc"],
+        allowedHosts: new Set(["mcp.example.com"]),
+        allowedOrigins: new Set(["https://chat.example.com"]),
+      },
       approval: "browser",
       opensBrowser: true,
       browser: undefined,
@@ -289,6 +302,58 @@ describe("whether this server opens the approval page in the person's browser", 
   it("takes the command from BROWSER, as other command-line tools do", () => {
     expect(config({ BROWSER: "firefox --new-tab" }).browser).toBe("firefox --new-tab");
     expect(config({ BROWSER: " " }).browser).toBeUndefined();
+  });
+});
+
+describe("remote mode", () => {
+  it("is turned on by --http (port 8080) or by WOODPECKER_HTTP_PORT, on loopback by default", () => {
+    expect(config({}, ["--http"]).http).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      tokens: [],
+    });
+    expect(config({ WOODPECKER_HTTP_PORT: "0" }).http?.port).toBe(0);
+    expect(config({}).http).toBeUndefined();
+  });
+
+  it("refuses the server's own key on a non-loopback address without bearer tokens", () => {
+    for (const env of [
+      { WOODPECKER_API_KEY: "wp_live_0123456789" },
+      { WOODPECKER_SANDBOX: "true" },
+    ]) {
+      expect(failure({ ...env, WOODPECKER_HTTP_HOST: "0.0.0.0" }, ["--http"])).toMatch(
+        /^WOODPECKER_HTTP_TOKENS must be set to serve on 0.0.0.0 with the server's own key: anyone who reached the port could delete/,
+      );
+    }
+    expect(config({ WOODPECKER_HTTP_HOST: "0.0.0.0" }, ["--http"]).http?.host).toBe("0.0.0.0");
+    expect(
+      config(
+        {
+          WOODPECKER_API_KEY: "wp_live_0123456789",
+          WOODPECKER_HTTP_HOST: "127.0.0.1",
+        },
+        ["--http"],
+      ).http?.host,
+    ).toBe("127.0.0.1");
+  });
+
+  it("refuses WOODPECKER_CONFIRMATION=person: no form and no page can reach a person there", () => {
+    expect(failure({ WOODPECKER_CONFIRMATION: "person" }, ["--http"])).toMatch(
+      /^WOODPECKER_CONFIRMATION=person cannot be met in remote mode/,
+    );
+  });
+
+  it.each([
+    [{ WOODPECKER_HTTP_TOKENS: "short" }, /^WOODPECKER_HTTP_TOKENS item 1 must be at least 16/],
+    [{ WOODPECKER_HTTP_TOKENS: "0123456789abcdef0123,with space inside it" }, /item 2/],
+    [{ WOODPECKER_HTTP_ALLOWED_HOSTS: "https://mcp.example.com" }, /item 1 is not a host name/],
+    [{ WOODPECKER_HTTP_ALLOWED_ORIGINS: "chat.example.com" }, /item 1 is not an origin/],
+    [{ WOODPECKER_HTTP_ALLOWED_ORIGINS: "https://chat.example.com/path" }, /is not an origin/],
+    [{ WOODPECKER_HTTP_PORT: "70000" }, /^WOODPECKER_HTTP_PORT must be at most 65535/],
+  ])("refuses %j, never echoing a token", (env, why) => {
+    const message = failure(env, ["--http"]);
+    expect(message).toMatch(why);
+    expect(message).not.toContain("0123456789abcdef0123");
   });
 });
 

@@ -25,11 +25,14 @@ describe("packaging metadata", () => {
     });
   });
 
-  it("server.json lists every environment variable, and only the key as secret", () => {
+  it("server.json lists every environment variable, and only the key and the bearer tokens as secret", () => {
     const variables: { name: string; isSecret?: boolean }[] =
       serverJson.packages[0].environmentVariables;
     expect(variables.map((v) => v.name).sort()).toEqual([...ENV_VARIABLES].sort());
-    expect(variables.filter((v) => v.isSecret).map((v) => v.name)).toEqual(["WOODPECKER_API_KEY"]);
+    expect(variables.filter((v) => v.isSecret).map((v) => v.name)).toEqual([
+      "WOODPECKER_API_KEY",
+      "WOODPECKER_HTTP_TOKENS",
+    ]);
   });
 
   it("the MCP Bundle manifest matches package.json and asks for the key as a secret", () => {
@@ -55,5 +58,17 @@ describe("packaging metadata", () => {
     }
     const tableRows = readme.match(/^\| `[A-Z_]+` +\|/gm) ?? [];
     expect(tableRows).toHaveLength(ENV_VARIABLES.length);
+  });
+
+  it("the Dockerfile builds the bundle on Node 22 slim, and runs it as a user other than root, --http on 0.0.0.0", () => {
+    const dockerfile = readFileSync(`${ROOT}/packaging/docker/Dockerfile`, "utf8");
+    expect(dockerfile.match(/^FROM node:22-slim/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/WOODPECKER_HTTP_HOST=0\.0\.0\.0/);
+    expect(dockerfile).toMatch(/^CMD \["--http"\]$/m);
+    // No secret is baked into the image: no ENV or ARG instruction sets one.
+    const settings = dockerfile.match(/^(ENV|ARG) (.*\\\n)*.*$/gm) ?? [];
+    expect(settings.join("\n")).toMatch(/WOODPECKER_HTTP_PORT=8080/);
+    expect(settings.join("\n")).not.toMatch(/WOODPECKER_API_KEY|WOODPECKER_HTTP_TOKENS/);
   });
 });

@@ -1,0 +1,189 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { type HttpConfig, isLoopback } from "../config/parse-cli.js";
+import type { Logger } from "../logging/logger.js";
+
+/** A request body larger than this is refused unread. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The header a request carries its own Woodpecker key in, when the server holds none. */
+const KEY_HEADER = "x-woodpecker-api-key";
+
+/** Where the key of a request's account comes from. */
+export type KeySource =
+  /** The server's own key (or the sandbox's): a request must not bring one. */
+  | { kind: "server" }
+  /** Each request carries its own key in X-Woodpecker-Api-Key. */
+  | { kind: "request"; isValidKey: (key: string) => boolean };
+
+export interface HttpEndpoint {
+  http: HttpConfig;
+  keys: KeySource;
+  /** A server for one request, acting on the account of `apiKey` (undefined: the server's). */
+  serverFor: (apiKey: string | undefined) => McpServer;
+  draining: () => boolean;
+  logger: Logger;
+}
+
+/**
+ * MCP over Streamable HTTP, stateless: for each POST to /mcp, a server and the SDK's transport of
+ * its own, with no session, so that any number of replicas can stand behind any load balancer
+ * (the preview token, not a session, ties a confirm to its preview). In front of the SDK: the
+ * Host and Origin checks (against DNS rebinding and other sites), the bearer token, the key of
+ * the account, and a 1 MiB limit on the body. GET /healthz answers load balancers.
+ */
+export function httpHandler(endpoint: HttpEndpoint) {
+  const tokens = endpoint.http.tokens.map(digest);
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    void handle(endpoint, tokens, request, response).catch((error: unknown) => {
+      endpoint.logger.error({ err: error }, "an HTTP request failed inside this server");
+      refuse(response, 500, -32603, "Internal error");
+    });
+  };
+}
+
+async function handle(
+  endpoint: HttpEndpoint,
+  tokens: readonly Buffer[],
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const path = (request.url ?? "/").split("?")[0];
+  if (path === "/healthz" && (request.method === "GET" || request.method === "HEAD")) {
+    const draining = endpoint.draining();
+    respondJson(response, draining ? 503 : 200, { status: draining ? "draining" : "ok" });
+    return;
+  }
+  if (path !== "/mcp") {
+    refuse(response, 404, -32000, "Not found: the MCP endpoint is /mcp");
+    return;
+  }
+  if (!hostAllowed(request.headers.host, endpoint.http.allowedHosts)) {
+    refuse(response, 403, -32000, "Forbidden: this Host is not one this server answers");
+    return;
+  }
+  const origin = request.headers.origin;
+  if (origin !== undefined && !originAllowed(origin, endpoint.http.allowedOrigins)) {
+    refuse(response, 403, -32000, "Forbidden: this Origin is not allowed");
+    return;
+  }
+  if (tokens.length > 0 && !bearerMatches(request.headers.authorization, tokens)) {
+    response.setHeader("www-authenticate", 'Bearer realm="woodpecker-mcp"');
+    refuse(response, 401, -32000, "Unauthorized: send Authorization: Bearer <token>");
+    return;
+  }
+  if (request.method !== "POST") {
+    response.setHeader("allow", "POST");
+    refuse(response, 405, -32000, "Method not allowed: this stateless server takes POST only");
+    return;
+  }
+  if (endpoint.draining()) {
+    response.setHeader("retry-after", "5");
+    refuse(response, 503, -32000, "This replica is shutting down: send the request again");
+    return;
+  }
+  const key = requestKey(request, endpoint.keys);
+  if (key.problem !== undefined) {
+    refuse(response, 400, -32000, key.problem);
+    return;
+  }
+  const body = await readJsonBody(request);
+  if (body.problem !== undefined) {
+    refuse(response, body.problem.status, body.problem.code, body.problem.message);
+    return;
+  }
+  const server = endpoint.serverFor(key.apiKey);
+  // No sessionIdGenerator: the SDK's stateless mode.
+  const transport = new StreamableHTTPServerTransport({});
+  response.once("close", () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(request, response, body.json);
+}
+
+function requestKey(
+  request: IncomingMessage,
+  keys: KeySource,
+): { apiKey: string | undefined; problem?: undefined } | { problem: string } {
+  const sent = request.headers[KEY_HEADER];
+  if (keys.kind === "server") {
+    // A client that meant another account must not silently act on this server's.
+    return sent === undefined
+      ? { apiKey: undefined }
+      : {
+          problem:
+            "Bad request: this server holds its own Woodpecker key; do not send X-Woodpecker-Api-Key",
+        };
+  }
+  if (sent === undefined) return { apiKey: undefined };
+  if (typeof sent !== "string" || !keys.isValidKey(sent)) {
+    return {
+      problem:
+        "Bad request: X-Woodpecker-Api-Key must be one Woodpecker API key, printable characters only",
+    };
+  }
+  return { apiKey: sent };
+}
+
+type Body =
+  | { json: unknown; problem?: undefined }
+  | { problem: { status: number; code: number; message: string } };
+
+async function readJsonBody(request: IncomingMessage): Promise<Body> {
+  const tooLarge = {
+    problem: { status: 413, code: -32000, message: "Payload too large: the limit is 1 MiB" },
+  };
+  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return tooLarge;
+    chunks.push(chunk);
+  }
+  try {
+    return { json: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  } catch {
+    return { problem: { status: 400, code: -32700, message: "Parse error" } };
+  }
+}
+
+/** A loopback name (any port), or one the operator listed. */
+function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+  if (host === undefined) return false;
+  const name = host.toLowerCase().replace(/:\d+$/, "");
+  return isLoopback(name) || allowed.has(name);
+}
+
+/** A loopback origin, or one the operator listed. */
+function originAllowed(origin: string, allowed: ReadonlySet<string>): boolean {
+  if (!URL.canParse(origin)) return false;
+  const url = new URL(origin);
+  return allowed.has(url.origin) || (/^https?:$/.test(url.protocol) && isLoopback(url.hostname));
+}
+
+/** Compares the sent token with every configured one, in constant time for each. */
+function bearerMatches(header: string | undefined, tokens: readonly Buffer[]): boolean {
+  const sent = /^Bearer +(\S+)$/i.exec(header ?? "")?.[1];
+  if (sent === undefined) return false;
+  const candidate = digest(sent);
+  let matched = false;
+  for (const token of tokens) matched = timingSafeEqual(candidate, token) || matched;
+  return matched;
+}
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+function refuse(response: ServerResponse, status: number, code: number, message: string): void {
+  respondJson(response, status, { jsonrpc: "2.0", error: { code, message }, id: null });
+}
+
+function respondJson(response: ServerResponse, status: number, body: object): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
