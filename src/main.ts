@@ -4,7 +4,6 @@ import { verifyAuditFile } from "./logging/audit-file.js";
 import { createLogger } from "./logging/logger.js";
 import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
 import { serve } from "./process/serve.js";
-import { serveHttp } from "./process/serve-http.js";
 
 async function main(): Promise<void> {
   let request: ReturnType<typeof parseCli>;
@@ -30,7 +29,11 @@ async function main(): Promise<void> {
   const { config, warnings } = request;
   try {
     if (config.http === undefined) await serve(config, warnings);
-    else await serveHttp({ ...config, http: config.http }, warnings, isValidApiKey);
+    else {
+      // Loaded only in remote mode: the HTTP transport and what it brings are not small.
+      const { serveHttp } = await import("./process/serve-http.js");
+      await serveHttp({ ...config, http: config.http }, warnings, isValidApiKey);
+    }
   } catch (error) {
     const message = startFailure(error, config);
     if (message === undefined) throw error;

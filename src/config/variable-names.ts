@@ -59,7 +59,7 @@ export function closest(name: string, known: readonly string[]): string | undefi
  * tests first: this runs on every variable at every start.
  */
 function closeness(name: string, a: string, known: string): number | undefined {
-  const b = squash(known);
+  const b = squashedKnown(known);
   if (a === b || singular(a) === singular(b)) return 0;
   if (a.startsWith("WOODPECKER") && a.length >= "WOODPECKER".length + 4 && b.startsWith(a)) {
     return b.length - a.length;
@@ -90,6 +90,18 @@ function oneWordMore(longer: string[], shorter: string[]): boolean {
 
 function squash(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, "");
+}
+
+const SQUASHED_KNOWN = new Map<string, string>();
+
+/** A known name squashed, once: every variable of the environment is held against each. */
+function squashedKnown(known: string): string {
+  let squashed = SQUASHED_KNOWN.get(known);
+  if (squashed === undefined) {
+    squashed = squash(known);
+    SQUASHED_KNOWN.set(known, squashed);
+  }
+  return squashed;
 }
 
 function singular(word: string): string {

@@ -1,8 +1,7 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import * as z from "zod";
+import { $ZodError } from "zod/v4/core";
 import { randomUUID } from "node:crypto";
-import { serveApprovalPage } from "../confirmation/approval-page/page-server.js";
 import {
   type PersonAnswer,
   type PersonChannel,
@@ -79,6 +78,7 @@ export function urlChannel(
     name: "url",
     async ask(question, signal) {
       const safe = scrubbedQuestion(question, (text) => options.scrubber.text(text));
+      const { serveApprovalPage } = await import("../confirmation/approval-page/page-server.js");
       const page = await serveApprovalPage(safe, { timeoutMs: options.timeoutMs, signal });
       const elicitationId = randomUUID();
       let consent;
@@ -130,6 +130,7 @@ function answerOfError(error: unknown): PersonAnswer {
     if (error.code === ErrorCode.InvalidParams) return "malformed";
     return "client_error";
   }
-  if (error instanceof z.core.$ZodError) return "malformed";
+  // Imported by name: `z.core` would bring every zod locale into the bundle.
+  if (error instanceof $ZodError) return "malformed";
   return "client_error";
 }

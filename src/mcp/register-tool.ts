@@ -63,11 +63,18 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: acceptingAnyObject(tool.inputSchema),
+      inputSchema: ANY_OBJECT,
       outputSchema: tool.outputSchema,
       annotations: { title: tool.title, ...tool.annotations },
     },
     (args: unknown, extra: Extra) => {
+      // One signal for the call, which the client's cancel and shutdown both abort. Not
+      // AbortSignal.any: Node keeps a signal it made, and whatever listens to it, for as long as
+      // a listener is left on it, and the SDK leaves one for every form it shows.
+      const stop = new AbortController();
+      const onCancelled = () => stop.abort(extra.signal.reason);
+      if (extra.signal.aborted) onCancelled();
+      else extra.signal.addEventListener("abort", onCancelled, { once: true });
       const record: CallRecord = {
         tool: tool.name,
         destructive: tool.annotations.destructiveHint,
@@ -77,17 +84,19 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         deleteSent: false,
         joined: false,
         startedAt: performance.now(),
-        stop: new AbortController(),
+        stop,
       };
       const invocation: Invocation = {
         server,
         tool,
         deps,
         record,
-        signal: AbortSignal.any([extra.signal, record.stop.signal]),
+        signal: stop.signal,
         progress: new CallProgress(extra, deps.logger),
       };
-      return deps.calls.track(record, call(invocation, args));
+      return deps.calls
+        .track(record, call(invocation, args))
+        .finally(() => extra.signal.removeEventListener("abort", onCancelled));
     },
   );
 }
@@ -163,11 +172,7 @@ function targetValue(target: Target): string | number | null {
 /**
  * The SDK validates arguments before the handler runs and answers a failure with bare text. To
  * answer every bad input with a structured invalid_input result, the SDK is given a schema that
- * accepts any object but carries the strict schema's JSON Schema, which is what clients see; the
- * strict one runs in the wrapper. The committed schema snapshots catch any change in what is
- * advertised.
+ * accepts any object; the tool's strict one runs in the wrapper, and is what tools/list shows
+ * (tool-list.ts).
  */
-function acceptingAnyObject(strict: z.ZodObject): z.ZodObject {
-  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(strict, { io: "input" });
-  return z.looseObject({}).meta(jsonSchema);
-}
+const ANY_OBJECT = z.looseObject({});

@@ -1,9 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { ShownCascades } from "../confirmation/shown-cascades.js";
 import { SERVER_NAME, SERVER_VERSION } from "../package-info.js";
 import { TOOLS } from "../tools/index.js";
+import { formAnswerValidator } from "./form-answer-validator.js";
 import { registerTool, type SharedState, type ToolDependencies } from "./register-tool.js";
 import { SharedDeletes } from "./shared-deletes.js";
+import { TOOL_LIST } from "./tool-list.js";
 
 /** How often a call waiting for a person tells the client it is alive (at least every 15 s). */
 const HEARTBEAT_MS = 10_000;
@@ -29,12 +32,17 @@ export function createServer(
 ): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
-    { instructions: INSTRUCTIONS },
+    { instructions: INSTRUCTIONS, jsonSchemaValidator: formAnswerValidator },
   );
   const toolDeps: ToolDependencies = { heartbeatMs: HEARTBEAT_MS, ...deps, shared };
   for (const tool of TOOLS) {
     if (deps.config.tools.includes(tool.name)) registerTool(server, tool, toolDeps);
   }
+  // tools/list answers with the list made at build time, rather than have the SDK convert every
+  // schema at every start (and, in remote mode, at every request).
+  const enabled: readonly string[] = deps.config.tools;
+  const listed = TOOL_LIST.filter((tool) => enabled.includes(tool.name));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...listed] }));
   // The list of tools is fixed at start, so the server does not claim it can change.
   server.server.registerCapabilities({ tools: { listChanged: false } });
   return server;

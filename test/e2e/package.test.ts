@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,16 +16,25 @@ const npm = (args: string[], cwd: string) =>
   execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
 
 describe("the npm package", () => {
+  it("leaves Ajv out of the bundle: every server is given its own check of form answers", () => {
+    const chunks = join(ROOT, "dist", "chunks");
+    for (const name of readdirSync(chunks)) {
+      expect(readFileSync(join(chunks, name), "utf8")).not.toContain("node_modules/ajv/");
+    }
+  });
+
   it("packs only the bundle, installs into an empty folder, and runs from there", async () => {
     const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", work], ROOT)) as {
       filename: string;
       files: { path: string }[];
     }[];
-    expect(packed?.files.map((file) => file.path).sort()).toEqual([
+    const paths = packed?.files.map((file) => file.path) ?? [];
+    const chunks = paths.filter((path) => /^dist\/chunks\/[\w-]+\.js$/.test(path));
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(paths.filter((path) => !chunks.includes(path)).sort()).toEqual([
       "LICENSE",
       "README.md",
       "dist/index.js",
-      "dist/server.cjs",
       "package.json",
     ]);
 

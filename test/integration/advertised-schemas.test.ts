@@ -3,6 +3,7 @@ import * as prettier from "prettier";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../src/tools/names.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
+import { withServer } from "../helpers/spawn.js";
 
 // What each tool advertises is reviewed like code: a change to a title, a description, an
 // annotation or a schema shows up as a diff of test/__toolsnaps__/, and `npx vitest run -u`
@@ -25,5 +26,13 @@ describe("what each tool advertises in tools/list", () => {
     const options = (await prettier.resolveConfig(file)) ?? {};
     const snapshot = await prettier.format(JSON.stringify(tool), { ...options, filepath: file });
     await expect(snapshot).toMatchFileSnapshot(file);
+  });
+});
+
+describe("the built server", () => {
+  it("advertises exactly what the tool definitions make (its list is made at build time)", async () => {
+    const fromSource = await harness.client.listTools();
+    const built = await withServer({ args: ["--sandbox"] }, (client) => client.listTools());
+    expect(built).toEqual(fromSource);
   });
 });

@@ -1,6 +1,5 @@
 import { type PersonChannel, scrubbedQuestion } from "../person.js";
 import { type BrowserEvent, browserCommands, openBrowser } from "./open-browser.js";
-import { serveApprovalPage } from "./page-server.js";
 
 /**
  * The `page` channel: this server opens the approval page in the person's browser itself. When
@@ -19,6 +18,8 @@ export function pageChannel(options: {
   return {
     name: "page",
     async ask(question, signal) {
+      // Loaded the first time a page is served: most starts never serve one.
+      const { serveApprovalPage } = await import("./page-server.js");
       const page = await serveApprovalPage(scrubbedQuestion(question, options.scrub), {
         timeoutMs: options.timeoutMs,
         signal,
