@@ -1,131 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe } from "vitest";
-import { waitFor } from "./wait.js";
+import { NGINX } from "./nginx-process.js";
 
-// The load-balancer tests run a real nginx, Debian's, as a process of their own on loopback.
-// Without it they say so and are skipped, except under CI, where they must run.
+export { type Nginx, startNginx } from "./nginx-process.js";
 
-export const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((path) => existsSync(path));
+// The load-balancer tests run a real nginx. Without it they say so and are skipped, except under
+// CI, where they must run.
+
 const MISSING = "nginx is missing: install it with `sudo apt-get install -y nginx`";
 
 if (NGINX === undefined && process.env.CI === "true") throw new Error(MISSING);
 if (NGINX === undefined) console.warn(`load-balancer tests skipped. ${MISSING}`);
 
 export const describeWithNginx = NGINX === undefined ? describe.skip : describe;
-
-export interface Nginx {
-  url: string;
-  stop: () => Promise<void>;
-}
-
-/**
- * nginx in front of the replicas: round robin, or the replica an `X-Replica: <index>` header
- * names (so that a test can send a preview to one replica and its confirm to another, as any
- * load balancer may).
- */
-export async function startNginx(upstreams: readonly string[]): Promise<Nginx> {
-  const folder = mkdtempSync(join(tmpdir(), "nginx-"));
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const conf = join(folder, "nginx.conf");
-    writeFileSync(conf, config(folder, port, upstreams));
-    const child = spawn(
-      NGINX ?? "nginx",
-      ["-p", folder, "-c", conf, "-e", join(folder, "error.log")],
-      {
-        stdio: "ignore",
-      },
-    );
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    let gone = false;
-    void exited.then(() => {
-      gone = true;
-    });
-    await waitFor(async () => gone || (await accepts(port)), { what: "nginx to listen" });
-    if (!gone) {
-      return {
-        url: `http://127.0.0.1:${port}`,
-        stop: () => stop(child, exited, folder),
-      };
-    }
-    // The free port was taken in between: try another.
-    if (attempt === 3) {
-      throw new Error(`nginx did not start: ${readFileSync(join(folder, "error.log"), "utf8")}`);
-    }
-  }
-}
-
-function config(folder: string, port: number, upstreams: readonly string[]): string {
-  for (const temp of ["body", "proxy", "fastcgi", "uwsgi", "scgi"]) {
-    mkdirSync(join(folder, temp), { recursive: true });
-  }
-  const servers = upstreams.map((url) => `    server ${new URL(url).host};`).join("\n");
-  const named = upstreams.map((url, index) => `    ${index} ${new URL(url).host};`).join("\n");
-  return `${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 1;
-daemon off;
-master_process on;
-pid ${join(folder, "nginx.pid")};
-error_log ${join(folder, "error.log")} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${join(folder, "body")};
-  proxy_temp_path ${join(folder, "proxy")};
-  fastcgi_temp_path ${join(folder, "fastcgi")};
-  uwsgi_temp_path ${join(folder, "uwsgi")};
-  scgi_temp_path ${join(folder, "scgi")};
-  upstream replicas {
-${servers}
-    keepalive 32;
-  }
-  map $http_x_replica $replica {
-    default replicas;
-${named}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    client_max_body_size 2m;
-    location / {
-      proxy_pass http://$replica;
-      proxy_http_version 1.1;
-      proxy_set_header Host $host;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-`;
-}
-
-async function stop(child: ChildProcess, exited: Promise<void>, folder: string): Promise<void> {
-  child.kill("SIGQUIT");
-  await exited;
-  rmSync(folder, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
