@@ -118,14 +118,17 @@ export async function perCallAndMemoryBench(Simulation) {
     if (result.isError) throw new Error(`the call failed: ${JSON.stringify(result.content)}`);
     return performance.now() - started;
   };
-  const plainHttp = async () => {
+  /** The requests alone, made directly: `lists` reads of the list, then the DELETE. */
+  const plainHttp = async (lists) => {
     const id = nextId++;
     addCredential(simulation, id);
     const started = performance.now();
     const headers = { "x-api-key": KEY };
-    await (
-      await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials`, { headers })
-    ).arrayBuffer();
+    for (let read = 0; read < lists; read += 1) {
+      await (
+        await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials`, { headers })
+      ).arrayBuffer();
+    }
     const response = await fetch(`${simulation.baseUrl}/mailboxes/microsoft/credentials/${id}`, {
       method: "DELETE",
       headers,
@@ -136,27 +139,31 @@ export async function perCallAndMemoryBench(Simulation) {
   for (let warm = 0; warm < 200; warm += 1) {
     await callOnce(oursServer);
     await callOnce(referenceServer);
-    await plainHttp();
+    await plainHttp(1);
   }
   const rssAfterStart = { ours: rssMb(oursServer.pid), reference: rssMb(referenceServer.pid) };
 
   line(
-    `per call: delete_microsoft_credential (the list, then DELETE → 204) on loopback, ${CALLS} calls each, interleaved; this server confirmed through a form`,
+    `per call: delete_microsoft_credential on loopback, ${CALLS} calls each, interleaved. The reference reads the list and deletes; this server reads the list, asks through a form, reads it again, and deletes`,
   );
-  const latency = { ours: [], reference: [], http: [] };
+  const latency = { ours: [], reference: [], http: [], httpOurs: [] };
   for (let call = 0; call < CALLS; call += 1) {
     latency.ours.push(await callOnce(oursServer));
     latency.reference.push(await callOnce(referenceServer));
-    latency.http.push(await plainHttp());
+    latency.http.push(await plainHttp(1));
+    latency.httpOurs.push(await plainHttp(2));
   }
   for (const [label, values] of [
-    ["the two requests   ", latency.http],
-    ["bare reference     ", latency.reference],
-    ["this server        ", latency.ours],
+    ["the reference's two requests, made directly  ", latency.http],
+    ["bare reference                               ", latency.reference],
+    ["this server's three requests, made directly  ", latency.httpOurs],
+    ["this server                                  ", latency.ours],
   ]) {
     line(`  ${label} p50 ${ms(median(values))}  p99 ${ms(quantile(values, 0.99))}`);
   }
-  line(`  above the reference at p50: ${ms(median(latency.ours) - median(latency.reference))}`);
+  line(
+    `  above their own requests at p50: the reference ${ms(median(latency.reference) - median(latency.http))}, this server ${ms(median(latency.ours) - median(latency.httpOurs))} (a form's round trip included)`,
+  );
   line();
 
   line(`memory (RSS) under the same calls, ${MEMORY_CALLS} in all`);
@@ -206,7 +213,7 @@ export async function cascadeLatencyBench(Simulation) {
     })),
   });
   const account = { domains: [], credentials: [] };
-  for (let i = 0; i < LATENCY_RUNS * 3 + 3; i += 1) account.domains.push(domain(`bench${i}.com`));
+  for (let i = 0; i < LATENCY_RUNS * 4 + 4; i += 1) account.domains.push(domain(`bench${i}.com`));
   const simulation = await Simulation.start({
     apiKey: KEY,
     account,
@@ -231,17 +238,24 @@ export async function cascadeLatencyBench(Simulation) {
     await work(name);
     return performance.now() - started;
   };
-  const floorCall = (name) =>
-    Promise.all([get(`/domains/${name}`), get(`/domains/${name}/mailboxes`)]).then(() =>
-      fetch(`${simulation.baseUrl}/domains/${name}`, { method: "DELETE", headers }).then((r) =>
-        r.text(),
-      ),
+  const reads = (name) => Promise.all([get(`/domains/${name}`), get(`/domains/${name}/mailboxes`)]);
+  const remove = (name) =>
+    fetch(`${simulation.baseUrl}/domains/${name}`, { method: "DELETE", headers }).then((r) =>
+      r.text(),
     );
+  // The floors: the same requests made directly. A form's answer is followed by a second read,
+  // to delete only what is still what the person saw.
+  const floorCall = (name) => reads(name).then(() => remove(name));
+  const formFloorCall = (name) =>
+    reads(name)
+      .then(() => reads(name))
+      .then(() => remove(name));
   const deleteDomain = async (client, args) =>
     (await client.callTool({ name: "delete_domain", arguments: args })).structuredContent;
-  const times = { floor: [], twoStep: [], form: [] };
+  const times = { floor: [], formFloor: [], twoStep: [], form: [] };
   for (let run = 0; run < LATENCY_RUNS; run += 1) {
     times.floor.push(await timed(floorCall));
+    times.formFloor.push(await timed(formFloorCall));
     const name = `bench${next++}.com`;
     const preview = await deleteDomain(twoStep.client, { domain_name: name });
     const started = performance.now();
@@ -259,17 +273,16 @@ export async function cascadeLatencyBench(Simulation) {
       }),
     );
   }
-  const floor = median(times.floor);
   line(
-    `delete_domain with ${LATENCY_MS} ms of latency per response, median of ${LATENCY_RUNS}: preview (two reads at once), then the DELETE`,
+    `delete_domain with ${LATENCY_MS} ms of latency per response (the stand-in, like Woodpecker, answers one request of a key at a time), median of ${LATENCY_RUNS}`,
   );
-  line(`  floor: the same requests, made directly      ${ms(floor)}`);
-  for (const [label, values] of [
-    ["confirming call (preview token)           ", times.twoStep],
-    ["one call, the person asked through a form ", times.form],
+  for (const [label, values, floorValues] of [
+    ["confirming call (preview token): reads, DELETE          ", times.twoStep, times.floor],
+    ["one call through a form: reads, the person, reads, DELETE", times.form, times.formFloor],
   ]) {
+    const floor = median(floorValues);
     line(
-      `  ${label} ${ms(median(values))}  p90 ${ms(quantile(values, 0.9))}  above the floor ${ms(median(values) - floor)} (goal ≤ 15 ms)`,
+      `  ${label} ${ms(median(values))}  p90 ${ms(quantile(values, 0.9))}  the same requests made directly ${ms(floor)}, above them ${ms(median(values) - floor)} (goal ≤ 15 ms)`,
     );
   }
   await twoStep.client.close();
