@@ -41,14 +41,22 @@ export function checkVariableNames(names: Iterable<string>, known: readonly stri
 /** Of the known names close to this one, the one with the fewest letters changed. */
 export function closest(name: string, known: readonly string[]): string | undefined {
   const squashed = squash(name);
+  const read = { name, squashed, singular: singular(squashed) };
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of known) {
-    const distance = closeness(name, squashed, candidate);
+    const distance = closeness(read, candidate);
     if (distance !== undefined && (best === undefined || distance < best.distance)) {
       best = { candidate, distance };
     }
   }
   return best?.candidate;
+}
+
+/** A name as closeness compares it: squashed (case and separators gone), and made singular. */
+interface ReadName {
+  name: string;
+  squashed: string;
+  singular: string;
 }
 
 /**
@@ -58,16 +66,17 @@ export function closest(name: string, known: readonly string[]): string | undefi
  * short (WOODPECKER_CONFIRM for WOODPECKER_CONFIRMATION). Undefined when it is not close. Cheap
  * tests first: this runs on every variable at every start.
  */
-function closeness(name: string, a: string, known: string): number | undefined {
-  const b = squashedKnown(known);
-  if (a === b || singular(a) === singular(b)) return 0;
+function closeness(read: ReadName, known: string): number | undefined {
+  const a = read.squashed;
+  const { squashed: b, singular: bSingular } = readKnown(known);
+  if (a === b || read.singular === bSingular) return 0;
   if (a.startsWith("WOODPECKER") && a.length >= "WOODPECKER".length + 4 && b.startsWith(a)) {
     return b.length - a.length;
   }
   const edits = editsWithin(a, b, b.length >= 12 ? 2 : 1);
   if (edits !== undefined) return edits;
   if (!a.startsWith("WOODPECKER") || !b.startsWith("WOODPECKER")) return undefined;
-  const [nameWords, knownWords] = [words(name), words(known)];
+  const [nameWords, knownWords] = [words(read.name), words(known)];
   return oneWordMore(nameWords, knownWords) || oneWordMore(knownWords, nameWords)
     ? Math.abs(a.length - b.length)
     : undefined;
@@ -92,16 +101,17 @@ function squash(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9]/g, "");
 }
 
-const SQUASHED_KNOWN = new Map<string, string>();
+const KNOWN_READ = new Map<string, ReadName>();
 
-/** A known name squashed, once: every variable of the environment is held against each. */
-function squashedKnown(known: string): string {
-  let squashed = SQUASHED_KNOWN.get(known);
-  if (squashed === undefined) {
-    squashed = squash(known);
-    SQUASHED_KNOWN.set(known, squashed);
+/** A known name read once: every variable of the environment is held against each. */
+function readKnown(known: string): ReadName {
+  let read = KNOWN_READ.get(known);
+  if (read === undefined) {
+    const squashed = squash(known);
+    read = { name: known, squashed, singular: singular(squashed) };
+    KNOWN_READ.set(known, read);
   }
-  return squashed;
+  return read;
 }
 
 function singular(word: string): string {

@@ -1,4 +1,4 @@
-import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "../node-crypto.js";
 
 // A confirmation is bound to exactly what was shown, and to nothing held in memory: the preview
 // token carries when it was issued and a digest of what was shown, under a MAC only a holder of
@@ -42,7 +42,8 @@ export type TokenCheck =
 /** The digest of (tool, target, count, every item as a set), as hex: what a token was issued for. */
 export function cascadeDigest(binding: Binding, cascade: Cascade): string {
   const items = [...new Set(cascade.items)].sort();
-  return createHash("sha256")
+  return nodeCrypto()
+    .createHash("sha256")
     .update(JSON.stringify([binding.tool, binding.target, cascade.count, items]))
     .digest()
     .subarray(0, DIGEST_BYTES)
@@ -51,15 +52,28 @@ export function cascadeDigest(binding: Binding, cascade: Cascade): string {
 
 /** Issues and checks the preview tokens of one account. */
 export class PreviewTokens {
-  readonly #key: Buffer;
+  readonly #accountKey: string;
+  #key: Buffer | undefined;
   readonly #now: () => number;
 
   /** `now` is for unit tests; the server always uses the real clock. */
   constructor(accountKey: string, now: () => number = Date.now) {
-    this.#key = Buffer.from(
-      hkdfSync("sha256", accountKey, "woodpecker-mcp-destructive", "preview-token-v1", 32),
-    );
+    this.#accountKey = accountKey;
     this.#now = now;
+  }
+
+  /** The MAC key, derived at the first token: a start that deletes nothing needs none. */
+  get #macKey(): Buffer {
+    this.#key ??= Buffer.from(
+      nodeCrypto().hkdfSync(
+        "sha256",
+        this.#accountKey,
+        "woodpecker-mcp-destructive",
+        "preview-token-v1",
+        32,
+      ),
+    );
+    return this.#key;
   }
 
   issue(binding: Binding, cascade: Cascade): { token: string; expiresAt: Date } {
@@ -83,7 +97,7 @@ export class PreviewTokens {
     const head = bytes.subarray(0, 5);
     const digest = bytes.subarray(5, 5 + DIGEST_BYTES);
     const mac = bytes.subarray(5 + DIGEST_BYTES);
-    if (!timingSafeEqual(mac, this.#mac(head, digest, binding))) {
+    if (!nodeCrypto().timingSafeEqual(mac, this.#mac(head, digest, binding))) {
       return { ok: false, problem: "foreign" };
     }
     const age = this.#now() - head.readUInt32BE(1) * 1000;
@@ -95,7 +109,8 @@ export class PreviewTokens {
   }
 
   #mac(head: Buffer, digest: Buffer, binding: Binding): Buffer {
-    return createHmac("sha256", this.#key)
+    return nodeCrypto()
+      .createHmac("sha256", this.#macKey)
       .update(head)
       .update(digest)
       .update(JSON.stringify([binding.tool, binding.target, binding.dryRun === true]))

@@ -1,5 +1,8 @@
-import { createHash } from "node:crypto";
-import {
+import { nodeCrypto } from "../node-crypto.js";
+
+// Taken from Node's own module rather than imported: importing node:fs into an ES module reads
+// every export, fs.promises among them, which loads fs/promises and readline at every start.
+const {
   closeSync,
   fstatSync,
   fsyncSync,
@@ -9,7 +12,7 @@ import {
   rmSync,
   statSync,
   writeSync,
-} from "node:fs";
+} = process.getBuiltinModule("node:fs");
 
 // The durable audit trail: JSON Lines, appended and fsynced one line at a time, each line carrying
 // `seq` (rising by one) and `prev_hash` (the SHA-256 of the line before), so that a removed or
@@ -155,7 +158,7 @@ function linkOf(line: string): { seq: number; prev_hash: string } | undefined {
 }
 
 function sha256(line: string): string {
-  return createHash("sha256").update(line).digest("hex");
+  return nodeCrypto().createHash("sha256").update(line).digest("hex");
 }
 
 /** Holds `lockPath` (created exclusively) while `work` runs; waits for another holder. */

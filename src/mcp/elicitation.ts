@@ -1,7 +1,6 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { $ZodError } from "zod/v4/core";
-import { randomUUID } from "node:crypto";
 import {
   type PersonAnswer,
   type PersonChannel,
@@ -9,6 +8,7 @@ import {
   scrubbedQuestion,
 } from "../confirmation/person.js";
 import type { SecretScrubber } from "../logging/secret.js";
+import { nodeCrypto } from "../node-crypto.js";
 
 /** How many items a form lists before "and N more": the approval page lists them all. */
 const FORM_ITEM_LIMIT = 10;
@@ -80,7 +80,7 @@ export function urlChannel(
       const safe = scrubbedQuestion(question, (text) => options.scrubber.text(text));
       const { serveApprovalPage } = await import("../confirmation/approval-page/page-server.js");
       const page = await serveApprovalPage(safe, { timeoutMs: options.timeoutMs, signal });
-      const elicitationId = randomUUID();
+      const elicitationId = nodeCrypto().randomUUID();
       let consent;
       try {
         consent = await server.elicitInput(

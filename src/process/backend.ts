@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { PreviewTokens } from "../confirmation/preview-token.js";
 import type { Config } from "../config/parse-cli.js";
 import type { Logger } from "../logging/logger.js";
+import { nodeCrypto } from "../node-crypto.js";
 import { SecretScrubber, type SecretSet } from "../logging/secret.js";
 import type { Account } from "../tools/define.js";
 import { WoodpeckerClient } from "../woodpecker/client.js";
@@ -40,6 +40,7 @@ export function openAccount(
   baseUrl: string,
   apiKey: string,
 ): Account {
+  let fingerprint: string | undefined;
   return {
     client: new WoodpeckerClient({
       baseUrl,
@@ -50,7 +51,11 @@ export function openAccount(
       logger,
     }),
     tokens: new PreviewTokens(apiKey),
-    fingerprint: keyFingerprint(apiKey),
+    // Made at the first call that needs it: the hash would load node:crypto at every start.
+    get fingerprint() {
+      fingerprint ??= keyFingerprint(apiKey);
+      return fingerprint;
+    },
   };
 }
 
@@ -96,7 +101,8 @@ export class AccountsByKey {
 
 /** A short hash that tells accounts apart in the audit trail, and says nothing of the key. */
 export function keyFingerprint(apiKey: string): string {
-  return createHash("sha256")
+  return nodeCrypto()
+    .createHash("sha256")
     .update(`woodpecker-mcp-destructive key fingerprint\0${apiKey}`)
     .digest("hex")
     .slice(0, 12);

@@ -1,5 +1,5 @@
 import { type PersonChannel, scrubbedQuestion } from "../person.js";
-import { type BrowserEvent, browserCommands, openBrowser } from "./open-browser.js";
+import type { BrowserEvent } from "./open-browser.js";
 
 /**
  * The `page` channel: this server opens the approval page in the person's browser itself. When
@@ -19,7 +19,10 @@ export function pageChannel(options: {
     name: "page",
     async ask(question, signal) {
       // Loaded the first time a page is served: most starts never serve one.
-      const { serveApprovalPage } = await import("./page-server.js");
+      const [{ serveApprovalPage }, { browserCommands, openBrowser }] = await Promise.all([
+        import("./page-server.js"),
+        import("./open-browser.js"),
+      ]);
       const page = await serveApprovalPage(scrubbedQuestion(question, options.scrub), {
         timeoutMs: options.timeoutMs,
         signal,
