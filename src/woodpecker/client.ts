@@ -5,6 +5,7 @@ import { SecretScrubber } from "../logging/secret.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { CallSignal } from "./call-signal.js";
+import { limitHeapGrowth } from "./heap-growth.js";
 import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
 import { RequestQueue, WOODPECKER_QUEUE_WAIT_MS } from "./request-queue.js";
@@ -238,21 +239,24 @@ export class WoodpeckerClient {
   }
 
   #loadHttp(): Promise<{ ky: KyModule; instance: KyInstance }> {
-    this.#http ??= import("ky").then((ky) => ({
-      ky,
-      instance: ky.default.create({
-        prefixUrl: `${this.#options.baseUrl}/`,
-        headers: {
-          "x-api-key": this.#options.apiKey,
-          "user-agent": USER_AGENT,
-          accept: "application/json",
-        },
-        timeout: this.#options.timeoutMs,
-        // A redirect would carry the key to wherever it points.
-        redirect: "manual",
-        throwHttpErrors: true,
-      }),
-    }));
+    this.#http ??= import("ky").then((ky) => {
+      limitHeapGrowth();
+      return {
+        ky,
+        instance: ky.default.create({
+          prefixUrl: `${this.#options.baseUrl}/`,
+          headers: {
+            "x-api-key": this.#options.apiKey,
+            "user-agent": USER_AGENT,
+            accept: "application/json",
+          },
+          timeout: this.#options.timeoutMs,
+          // A redirect would carry the key to wherever it points.
+          redirect: "manual",
+          throwHttpErrors: true,
+        }),
+      };
+    });
     return this.#http;
   }
 
