@@ -7,9 +7,8 @@ import { withServer } from "../helpers/spawn.js";
 
 // What each tool advertises is reviewed like code: a change to a title, a description, an
 // annotation or a schema shows up as a diff of test/__toolsnaps__/, and `npx vitest run -u`
-// accepts it. The input schemas are advertised through a loose schema carrying the strict one's
-// JSON Schema (see register-tool.ts), which depends on how the SDK converts schemas: these
-// snapshots catch a change there too.
+// accepts it. The list is made by src/mcp/tool-list.ts with zod's own JSON Schema conversion:
+// these snapshots catch a change of zod's output too.
 
 let harness: Harness;
 beforeAll(async () => {
