@@ -310,7 +310,8 @@ const EnvSchema = z.object({
   ),
   WOODPECKER_HTTP_ALLOWED_HOSTS: z.preprocess(blankAsUnset, hostNames.default(new Set<string>())),
   WOODPECKER_HTTP_ALLOWED_ORIGINS: z.preprocess(blankAsUnset, origins.default(new Set<string>())),
-  WOODPECKER_HTTP_TOKENS: z.preprocess(blankAsUnset, tokens.default([])),
+  // Tokens guard every deletion: white space alone means somebody meant to require them.
+  WOODPECKER_HTTP_TOKENS: safetySwitch(tokens.default([])),
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z
@@ -388,9 +389,10 @@ export function parseCli(
       );
     }
     const holdsKey = vars.WOODPECKER_API_KEY !== undefined || sandbox;
-    if (holdsKey && http.tokens.length === 0 && !isLoopback(http.host)) {
+    const reachedFrom = reachableFromElsewhere(http);
+    if (holdsKey && http.tokens.length === 0 && reachedFrom !== undefined) {
       throw new ConfigError(
-        `WOODPECKER_HTTP_TOKENS must be set to serve on ${http.host} with the server's own key: anyone who reached the port could delete (or serve on 127.0.0.1, or let each request carry its own key)`,
+        `WOODPECKER_HTTP_TOKENS must be set to serve ${reachedFrom} with the server's own key: anyone who reached the port could delete (or serve on 127.0.0.1 alone, or let each request carry its own key)`,
       );
     }
   }
@@ -446,6 +448,21 @@ function isToolName(name: string): name is ToolName {
 }
 
 /** localhost, 127.0.0.0/8 or ::1 (with or without brackets). */
+/**
+ * Why requests may come from beyond this computer: a bind address other than loopback, or a Host
+ * or Origin allowed besides loopback ones (a reverse proxy on loopback forwarding from elsewhere).
+ */
+function reachableFromElsewhere(http: HttpConfig): string | undefined {
+  if (!isLoopback(http.host)) return `on ${http.host}`;
+  if ([...http.allowedHosts].some((name) => !isLoopback(name))) {
+    return "with WOODPECKER_HTTP_ALLOWED_HOSTS naming a host beyond loopback";
+  }
+  if ([...http.allowedOrigins].some((origin) => !isLoopback(new URL(origin).hostname))) {
+    return "with WOODPECKER_HTTP_ALLOWED_ORIGINS naming an origin beyond loopback";
+  }
+  return undefined;
+}
+
 export function isLoopback(hostname: string): boolean {
   return (
     hostname === "localhost" ||

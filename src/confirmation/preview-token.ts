@@ -15,6 +15,8 @@ const DIGEST_BYTES = 15;
 const MAC_BYTES = 16;
 // version (1) + issued-at seconds (4) + digest + MAC = 36 bytes, 48 base64url characters.
 const TOKEN_BYTES = 1 + 4 + DIGEST_BYTES + MAC_BYTES;
+/** A token as written, and nothing else: base64url decoding would ignore extra characters. */
+const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${(TOKEN_BYTES / 3) * 4}}$`);
 
 /** What a deletion takes with it: Woodpecker's count and every item it listed. */
 export interface Cascade {
@@ -91,9 +93,8 @@ export class PreviewTokens {
 
   /** Checks in this order: ours for this tool, target and account; in time; for this cascade. */
   check(token: string, binding: Binding, cascade: Cascade): TokenCheck {
-    const bytes = /^[A-Za-z0-9_-]{1,64}$/.test(token) ? Buffer.from(token, "base64url") : undefined;
-    if (bytes?.length !== TOKEN_BYTES || bytes[0] !== VERSION)
-      return { ok: false, problem: "foreign" };
+    const bytes = TOKEN_SHAPE.test(token) ? Buffer.from(token, "base64url") : undefined;
+    if (bytes?.[0] !== VERSION) return { ok: false, problem: "foreign" };
     const head = bytes.subarray(0, 5);
     const digest = bytes.subarray(5, 5 + DIGEST_BYTES);
     const mac = bytes.subarray(5 + DIGEST_BYTES);

@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PreviewTokens } from "../../src/confirmation/preview-token.js";
 import { connectHttp, type Replica, startReplica, stopReplica } from "../helpers/remote.js";
 import { type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { BUILT_SERVER } from "../helpers/spawn.js";
 import { waitFor } from "../helpers/wait.js";
 
 // Remote mode (Streamable HTTP, stateless), through replicas started from the built bin.
@@ -106,6 +108,24 @@ describe("remote mode: who may call", () => {
       headers: { ...bearer, host: "mcp.example.com", origin: "https://chat.example.com" },
     });
     expect(allowed.status).toBe(200);
+  });
+
+  it.each([
+    [{ WOODPECKER_HTTP_ALLOWED_HOSTS: "mcp.example.com" }, "WOODPECKER_HTTP_ALLOWED_HOSTS"],
+    [
+      { WOODPECKER_HTTP_ALLOWED_ORIGINS: "https://chat.example.com" },
+      "WOODPECKER_HTTP_ALLOWED_ORIGINS",
+    ],
+    [{ WOODPECKER_HTTP_TOKENS: " , " }, "WOODPECKER_HTTP_TOKENS holds only white space"],
+  ])("will not start with its own key and no bearer token behind a proxy: %j", (env, named) => {
+    const run = spawnSync(process.execPath, [BUILT_SERVER, "--http"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, WOODPECKER_API_KEY: TEST_KEY, ...env },
+      input: "",
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(named);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("refuses a body over 1 MiB (413), a GET (405), and answers /healthz", async () => {

@@ -337,6 +337,42 @@ describe("remote mode", () => {
     ).toBe("127.0.0.1");
   });
 
+  it("refuses the server's own key without bearer tokens behind a proxy that forwards from elsewhere", () => {
+    const key = { WOODPECKER_API_KEY: "wp_live_0123456789" };
+    expect(
+      failure({ ...key, WOODPECKER_HTTP_ALLOWED_HOSTS: "mcp.example.com" }, ["--http"]),
+    ).toMatch(
+      /^WOODPECKER_HTTP_TOKENS must be set to serve with WOODPECKER_HTTP_ALLOWED_HOSTS naming a host beyond loopback/,
+    );
+    expect(
+      failure({ ...key, WOODPECKER_HTTP_ALLOWED_ORIGINS: "https://chat.example.com" }, ["--http"]),
+    ).toMatch(/^WOODPECKER_HTTP_TOKENS must be set to serve with WOODPECKER_HTTP_ALLOWED_ORIGINS/);
+    // Loopback names add no reach; tokens, or no key of the server's own, make the rest fine.
+    expect(
+      config({ ...key, WOODPECKER_HTTP_ALLOWED_HOSTS: "localhost" }, ["--http"]).http,
+    ).toBeDefined();
+    expect(
+      config(
+        {
+          ...key,
+          WOODPECKER_HTTP_ALLOWED_HOSTS: "mcp.example.com",
+          WOODPECKER_HTTP_TOKENS: "0123456789abcdef0123",
+        },
+        ["--http"],
+      ).http?.allowedHosts,
+    ).toEqual(new Set(["mcp.example.com"]));
+    expect(
+      config({ WOODPECKER_HTTP_ALLOWED_HOSTS: "mcp.example.com" }, ["--http"]).http,
+    ).toBeDefined();
+  });
+
+  it("stops on bearer tokens of only white space or commas: somebody meant to require them", () => {
+    expect(failure({ WOODPECKER_HTTP_TOKENS: " , " }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_TOKENS holds only white space or commas/,
+    );
+    expect(config({ WOODPECKER_HTTP_TOKENS: "" }, ["--http"]).http?.tokens).toEqual([]);
+  });
+
   it("refuses WOODPECKER_CONFIRMATION=person: no form and no page can reach a person there", () => {
     expect(failure({ WOODPECKER_CONFIRMATION: "person" }, ["--http"])).toMatch(
       /^WOODPECKER_CONFIRMATION=person cannot be met in remote mode/,

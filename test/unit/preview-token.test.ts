@@ -41,6 +41,21 @@ describe("PreviewTokens", () => {
     expect(tokens.check(token, binding, CASCADE)).toEqual({ ok: false, problem: "foreign" });
   });
 
+  it("is foreign with anything added or taken away, even what base64url decoding would ignore", () => {
+    const tokens = new PreviewTokens(KEY);
+    const { token } = tokens.issue(DOMAIN, CASCADE);
+    expect(token).toHaveLength(48);
+    for (const altered of [
+      `${token}A`,
+      `${token}Q`,
+      `${token}=`,
+      token.slice(0, -1),
+      `${token}\n`,
+    ]) {
+      expect(tokens.check(altered, DOMAIN, CASCADE)).toEqual({ ok: false, problem: "foreign" });
+    }
+  });
+
   it("confirms for ten minutes and not a millisecond longer", () => {
     let now = 1_700_000_000_000;
     const tokens = new PreviewTokens(KEY, () => now);
