@@ -37,26 +37,31 @@ interface Reading {
  * the key behind, and an escaped key becomes readable once decoded.
  */
 export class SecretScrubber {
-  /** The key as a Reading holds it; undefined without a key. */
-  readonly #key: Int32Array | undefined;
-  /** Where each run of PART_OF_KEY characters stands in the key, by the run's hash. */
-  readonly #pieces = new Map<number, number[]>();
-  /** Whether a hash's low 16 bits may be a piece's: a cheap look before the map. */
-  readonly #maybe = new Uint8Array(0x10000);
-  /** How much more than a limit to read, so that a key straddling the limit is read whole. */
-  readonly overshoot: number;
+  #table: KeyTable;
+  /** What the caller sent, each read as a Reading reads (see `knowing`). */
+  #known: readonly string[] = [];
 
   constructor(secret: string | undefined) {
-    // A copy: a Reading lends its arrays only until the next one is made.
-    const read = secret === undefined || secret === "" ? undefined : readingOf(secret);
-    this.#key = read?.codes.slice(0, read.length);
-    this.overshoot = (secret?.length ?? 0) * 16;
-    const key = this.#key ?? new Int32Array(0);
-    for (let start = 0; start + PART_OF_KEY <= key.length; start += 1) {
-      const hash = pieceHash(key, start);
-      this.#pieces.set(hash, [...(this.#pieces.get(hash) ?? []), start]);
-      this.#maybe[hash & 0xffff] = 1;
-    }
+    this.#table = keyTable(secret);
+  }
+
+  /** How much more than a limit to read, so that a key straddling the limit is read whole. */
+  get overshoot(): number {
+    return this.#table.overshoot;
+  }
+
+  /**
+   * The same scrubber for one call, leaving alone a part of the key that lies within what the
+   * caller sent (its arguments): that part is no news to them, and removing it from their own
+   * words echoed back would tell them, guess by guess, what the key holds. The whole key always
+   * goes.
+   */
+  knowing(texts: readonly string[]): SecretScrubber {
+    if (this.#table.key === undefined || texts.length === 0) return this;
+    const view = new SecretScrubber(undefined);
+    view.#table = this.#table;
+    view.#known = texts.map(readAsString);
+    return view;
   }
 
   text(text: string): string {
@@ -81,7 +86,7 @@ export class SecretScrubber {
 
   /** A copy of the value with every string scrubbed; the value itself when nothing changed. */
   value<T>(value: T): T {
-    if (this.#key === undefined) return value;
+    if (this.#table.key === undefined) return value;
     return this.#deep(value) as T;
   }
 
@@ -98,7 +103,7 @@ export class SecretScrubber {
 
   /** Where runs of the key stand in the text: ranges of it, in order, not overlapping. */
   #runs(text: string): [number, number][] {
-    const key = this.#key;
+    const { key, pieces, maybe } = this.#table;
     if (key === undefined || text.length < PART_OF_KEY) return [];
     const { codes, from, to, length: read } = readingOf(text);
     const ranges: [number, number][] = [];
@@ -106,7 +111,7 @@ export class SecretScrubber {
     let hash = read >= PART_OF_KEY ? pieceHash(codes, 0) : 0;
     while (at + PART_OF_KEY <= read) {
       let longest = 0;
-      const starts = this.#maybe[hash & 0xffff] === 1 ? this.#pieces.get(hash) : undefined;
+      const starts = maybe[hash & 0xffff] === 1 ? pieces.get(hash) : undefined;
       if (starts !== undefined) {
         for (const start of starts) {
           let length = 0;
@@ -118,7 +123,9 @@ export class SecretScrubber {
         }
       }
       if (longest > 0) {
-        ranges.push([from[at] ?? 0, to[at + longest - 1] ?? text.length]);
+        if (!this.#sentByCaller(codes, at, longest, key.length)) {
+          ranges.push([from[at] ?? 0, to[at + longest - 1] ?? text.length]);
+        }
         at += longest;
         if (at + PART_OF_KEY <= read) hash = pieceHash(codes, at);
       } else {
@@ -129,9 +136,16 @@ export class SecretScrubber {
     return ranges;
   }
 
+  /** Whether a run of the key, short of the whole key, lies within what the caller sent. */
+  #sentByCaller(codes: Int32Array, at: number, length: number, keyLength: number): boolean {
+    if (this.#known.length === 0 || length >= keyLength) return false;
+    const run = codesAsString(codes, at, at + length);
+    return this.#known.some((known) => known.includes(run));
+  }
+
   /** The text's end, when it holds the first PARTIAL_AT_CUT or more characters of the key. */
   #startAtEnd(text: string): [number, number][] {
-    const key = this.#key;
+    const { key } = this.#table;
     if (key === undefined) return [];
     const { codes, from, length: read } = readingOf(text);
     for (let length = Math.min(key.length, read); length >= PARTIAL_AT_CUT; length -= 1) {
@@ -164,6 +178,55 @@ export class SecretScrubber {
     }
     return value;
   }
+}
+
+/** What a scrubber knows of its key, made once per key and shared by every call's view. */
+interface KeyTable {
+  /** The key as a Reading holds it; undefined without a key. */
+  key: Int32Array | undefined;
+  /** Where each run of PART_OF_KEY characters stands in the key, by the run's hash. */
+  pieces: Map<number, number[]>;
+  /** Whether a hash's low 16 bits may be a piece's: a cheap look before the map. */
+  maybe: Uint8Array;
+  overshoot: number;
+}
+
+const NO_KEY: KeyTable = {
+  key: undefined,
+  pieces: new Map(),
+  maybe: new Uint8Array(0x10000),
+  overshoot: 0,
+};
+
+function keyTable(secret: string | undefined): KeyTable {
+  if (secret === undefined || secret === "") return NO_KEY;
+  const read = readingOf(secret);
+  // A copy: a Reading lends its arrays only until the next one is made.
+  const key = read.codes.slice(0, read.length);
+  const table: KeyTable = {
+    key,
+    pieces: new Map(),
+    maybe: new Uint8Array(0x10000),
+    overshoot: secret.length * 16,
+  };
+  for (let start = 0; start + PART_OF_KEY <= key.length; start += 1) {
+    const hash = pieceHash(key, start);
+    table.pieces.set(hash, [...(table.pieces.get(hash) ?? []), start]);
+    table.maybe[hash & 0xffff] = 1;
+  }
+  return table;
+}
+
+/** A text as a Reading reads it, as a string: what a run of the key is compared with. */
+function readAsString(text: string): string {
+  const { codes, length } = readingOf(text);
+  return codesAsString(codes, 0, length);
+}
+
+function codesAsString(codes: Int32Array, start: number, end: number): string {
+  let text = "";
+  for (let at = start; at < end; at += 1) text += String.fromCodePoint(codes[at] ?? 0);
+  return text;
 }
 
 /** Several secrets at once: the server's key, the keys requests carry, the bearer tokens. */

@@ -22,6 +22,8 @@ export interface Invocation {
   record: CallRecord;
   signal: AbortSignal;
   progress: CallProgress;
+  /** The strings and numbers of the call's arguments: see SecretScrubber.knowing. */
+  callerTexts: readonly string[];
 }
 
 /** What a handler gets for one call: the account, its Woodpecker calls, the engine, the DELETE. */
@@ -31,6 +33,7 @@ export function callContext(invocation: Invocation): ToolContext {
   const call: CallOptions = {
     signal,
     onRetry: (notice) => reportRetry(notice, progress, deps.logger),
+    callerTexts: invocation.callerTexts,
   };
   const context: ToolContext = {
     config,

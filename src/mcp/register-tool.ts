@@ -93,6 +93,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         record,
         signal: stop.signal,
         progress: new CallProgress(extra, deps.logger),
+        callerTexts: textsIn(args),
       };
       return deps.calls
         .track(record, call(invocation, args))
@@ -117,7 +118,15 @@ async function call(invocation: Invocation, args: unknown): Promise<CallToolResu
       }),
     );
   }
-  return toCallToolResult(body, deps.scrubber);
+  return toCallToolResult(body, deps.scrubber.knowing(invocation.callerTexts));
+}
+
+/** Every string and number in the arguments, as the caller wrote them. */
+function textsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value === "number") return [String(value)];
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(textsIn);
+  return [];
 }
 
 async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Promise<ResultBody> {

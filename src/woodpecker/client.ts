@@ -58,6 +58,8 @@ export interface CallOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Called as each attempt leaves for Woodpecker (for a DELETE: from then on it may happen). */
   onSend?: () => void;
+  /** What the caller sent: see SecretScrubber.knowing. */
+  callerTexts?: readonly string[];
 }
 
 /** A documented success: what it carried, its status, and how many attempts it took. */
@@ -132,17 +134,24 @@ export class WoodpeckerClient {
   }
 
   #get<T>(path: string, schema: z.ZodType<T>, options: CallOptions): Promise<Reply<T>> {
-    return this.#call("get", path, 200, (response) => this.#readJson(response, schema), options);
+    return this.#call(
+      "get",
+      path,
+      200,
+      (response, scrubber) => this.#readJson(response, schema, scrubber),
+      options,
+    );
   }
 
   async #call<T>(
     method: "get" | "delete",
     path: string,
     expectedStatus: number,
-    read: (response: Response) => Promise<BodyRead<T>>,
+    read: (response: Response, scrubber: SecretScrubber) => Promise<BodyRead<T>>,
     options: CallOptions,
   ): Promise<Reply<T>> {
     const { ky, instance } = await this.#loadHttp();
+    const scrubber = this.#scrubber.knowing(options.callerTexts ?? []);
     const call = new CallSignal(this.callBudgetMs, options.signal);
     const maxAttempts = this.#options.maxRetries + 1;
     let attempts = 0;
@@ -186,9 +195,9 @@ export class WoodpeckerClient {
         },
       });
       if (response.status !== expectedStatus) {
-        throw failure(await this.#httpReason(response));
+        throw failure(await this.#httpReason(response, scrubber));
       }
-      const body = await read(response);
+      const body = await read(response, scrubber);
       if (call.signal.aborted) throw new Error("aborted while the body was read");
       if (!body.ok) {
         throw failure({ type: "unexpected_body", status: response.status, detail: body.detail });
@@ -196,7 +205,7 @@ export class WoodpeckerClient {
       return { data: body.data, status: response.status, attempts };
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      throw failure(await this.#reasonFor(ky, error, call));
+      throw failure(await this.#reasonFor(ky, error, call, scrubber));
     } finally {
       settle();
       call.dispose();
@@ -294,18 +303,22 @@ export class WoodpeckerClient {
    * Reads a body, a little past the limit, and removes the key from it before cutting it to the
    * limit: a key straddling the limit is read whole, and so removed whole.
    */
-  async #readBody(response: Response, maxBytes: number) {
+  async #readBody(response: Response, maxBytes: number, scrubber: SecretScrubber) {
     const body = await readBodyCapped(
       response,
-      maxBytes + this.#scrubber.overshoot,
+      maxBytes + scrubber.overshoot,
       this.#options.timeoutMs,
     );
-    const { text, cut } = this.#scrubber.cut(body.text, maxBytes);
+    const { text, cut } = scrubber.cut(body.text, maxBytes);
     return { ...body, text, truncated: body.truncated || cut };
   }
 
-  async #readJson<T>(response: Response, schema: z.ZodType<T>): Promise<BodyRead<T>> {
-    const body = await this.#readBody(response, MAX_BODY_BYTES);
+  async #readJson<T>(
+    response: Response,
+    schema: z.ZodType<T>,
+    scrubber: SecretScrubber,
+  ): Promise<BodyRead<T>> {
+    const body = await this.#readBody(response, MAX_BODY_BYTES, scrubber);
     if (body.failure !== undefined) {
       return { ok: false, detail: `The response body could not be read: ${body.failure}.` };
     }
@@ -314,7 +327,7 @@ export class WoodpeckerClient {
     }
     let json: unknown;
     try {
-      json = this.#scrubber.parseJson(body.text);
+      json = scrubber.parseJson(body.text);
     } catch {
       const contentType = response.headers.get("content-type");
       return { ok: false, detail: describeUnrecognizedBody(body.text, contentType, false) };
@@ -328,8 +341,13 @@ export class WoodpeckerClient {
     };
   }
 
-  async #reasonFor(ky: KyModule, error: unknown, call: CallSignal): Promise<ApiErrorReason> {
-    if (error instanceof ky.HTTPError) return this.#httpReason(error.response);
+  async #reasonFor(
+    ky: KyModule,
+    error: unknown,
+    call: CallSignal,
+    scrubber: SecretScrubber,
+  ): Promise<ApiErrorReason> {
+    if (error instanceof ky.HTTPError) return this.#httpReason(error.response, scrubber);
     if (call.cancelledByCaller) return { type: "cancelled" };
     if (call.pastDeadline) return { type: "timeout", afterMs: this.callBudgetMs };
     if (error instanceof ky.TimeoutError)
@@ -337,11 +355,11 @@ export class WoodpeckerClient {
     return { type: "network", code: networkErrorCode(error) };
   }
 
-  async #httpReason(response: Response): Promise<ApiErrorReason> {
-    const body = await this.#readBody(response, MAX_ERROR_BODY_BYTES);
+  async #httpReason(response: Response, scrubber: SecretScrubber): Promise<ApiErrorReason> {
+    const body = await this.#readBody(response, MAX_ERROR_BODY_BYTES, scrubber);
     const parsed =
       body.failure === undefined
-        ? parseErrorBody(body.text, (text) => this.#scrubber.parseJson(text))
+        ? parseErrorBody(body.text, (text) => scrubber.parseJson(text))
         : { recognized: false };
     const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
     const unrecognizedBody =

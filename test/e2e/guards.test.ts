@@ -428,6 +428,67 @@ describe("the key never leaves", () => {
   });
 });
 
+describe("the key cannot be read out of its own scrubbing", () => {
+  // TEST_KEY holds "5f1c9a7e". Were a guessed part of the key redacted from the caller's own
+  // words echoed back, each call would say whether the guess is in the key.
+  const GUESS = "5f1c9a7e";
+
+  it("a guessed part of the key comes back as sent, from this server and from Woodpecker", async () => {
+    const server = await start();
+    const own = await server.call("get_domain", { domain_name: `${GUESS}.com` });
+    expect(own.result.error?.reason).toBe("domain_not_found");
+    expect(own.result.message).toContain(`${GUESS}.com`);
+    // Both reads of get_domain get the echo.
+    const echo = {
+      type: "respond",
+      status: 400,
+      body: JSON.stringify({
+        details: `no domain ${GUESS}.net here; key ${TEST_KEY.slice(0, 16)}`,
+      }),
+      headers: { "content-type": "application/json" },
+    } as const;
+    e2e.woodpecker.faults.push(echo, echo);
+    const echoed = await server.call("get_domain", { domain_name: `${GUESS}.net` });
+    const text = JSON.stringify(echoed.raw);
+    expect(text).toContain(`no domain ${GUESS}.net here`);
+    // What the caller did not send still goes: a longer part of the key, and the whole key.
+    expect(text).not.toContain(TEST_KEY.slice(0, 16));
+    expect(text).toContain("[redacted]");
+  });
+
+  it("a domain that shares a part with the key is previewed and deleted like any other", async () => {
+    e2e.woodpecker.account.domains.push({
+      name: `${GUESS}.com`,
+      provider: "GOOGLE",
+      isCustomDomain: false,
+      isReady: true,
+      deletionInProgress: false,
+      expires: "2027-06-24T10:00:00",
+      created: "2025-06-24T10:00:00",
+      maxMailboxes: 5,
+      mailboxes: [
+        {
+          first_name: "Ops",
+          last_name: "Team",
+          email: `ops@${GUESS}.com`,
+          provider: "GOOGLE",
+          status: "PAID",
+        },
+      ],
+    });
+    const server = await start();
+    const preview = await server.call("delete_domain", { domain_name: `${GUESS}.com` });
+    expect(preview.result.status).toBe("confirmation_required");
+    expect(preview.result.message).toContain(`ops@${GUESS}.com`);
+    const done = await server.call("delete_domain", {
+      domain_name: `${GUESS}.com`,
+      confirm: `${GUESS}.com`,
+      preview_token: preview.result.confirmation?.preview_token,
+    });
+    expect(done.result.status).toBe("deletion_accepted");
+  });
+});
+
 describe("what a client sends cannot break the server", () => {
   it("a message over 10 MB is logged as an error, and the server exits 1", async () => {
     const raw = spawnRaw(env());

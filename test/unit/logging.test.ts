@@ -104,6 +104,30 @@ describe("SecretScrubber", () => {
     expect(scrubber.foundIn("nothing here")).toBe(false);
   });
 
+  describe("for one call (knowing what the caller sent)", () => {
+    // KEY holds "9d8c7b6a": a caller who guesses a part of it must not learn that they did.
+    const call = scrubber.knowing(["9d8c7b6a.com", "1234"]);
+
+    it("leaves a part of the key alone where the caller sent it, however it comes back", () => {
+      expect(call.text("Woodpecker has no domain 9d8c7b6a.com")).toBe(
+        "Woodpecker has no domain 9d8c7b6a.com",
+      );
+      expect(call.text('{"value":"9D8C7B6A.COM"}')).toBe('{"value":"9D8C7B6A.COM"}');
+      expect(call.foundIn("9d8c7b6a.com")).toBe(false);
+      expect(call.value({ domain_name: "9d8c7b6a.com" })).toEqual({ domain_name: "9d8c7b6a.com" });
+    });
+
+    it("still removes the whole key, and any part of it longer than what the caller sent", () => {
+      expect(call.text(`key ${KEY}`)).toBe("key [redacted]");
+      expect(call.text("wp-live-9d8c7b6a.com")).toBe("[redacted].com");
+      expect(scrubber.knowing([KEY]).text(KEY)).toBe("[redacted]");
+      // Without the caller's words, the part goes as before.
+      expect(scrubber.text("Woodpecker has no domain 9d8c7b6a.com")).toBe(
+        "Woodpecker has no domain [redacted].com",
+      );
+    });
+  });
+
   it("does nothing without a key", () => {
     const value = { a: "x" };
     expect(new SecretScrubber(undefined).value(value)).toBe(value);
