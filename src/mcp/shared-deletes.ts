@@ -5,7 +5,8 @@ interface InFlight {
   controller: AbortController;
   /** The calls waiting for this DELETE; it is aborted only once none is left. */
   waiting: number;
-  sent: boolean;
+  /** How many attempts of the DELETE have left for Woodpecker so far. */
+  attempts: number;
   onSent: Set<() => void>;
 }
 
@@ -37,11 +38,11 @@ export class SharedDeletes {
         done: Promise.resolve(),
         controller: new AbortController(),
         waiting: 0,
-        sent: false,
+        attempts: 0,
         onSent: new Set(),
       };
       const markSent = () => {
-        created.sent = true;
+        created.attempts += 1;
         for (const listener of created.onSent) listener();
       };
       created.done = send({ signal: created.controller.signal, markSent }).finally(() =>
@@ -53,11 +54,11 @@ export class SharedDeletes {
       entry = created;
     }
     if (joined) caller.onJoined();
-    if (entry.sent) caller.onSent();
+    if (entry.attempts > 0) caller.onSent();
     entry.onSent.add(caller.onSent);
     entry.waiting += 1;
     try {
-      return { value: (await untilAborted(entry.done, caller.signal)) as T, joined };
+      return { value: (await untilAborted(entry, caller.signal)) as T, joined };
     } finally {
       entry.onSent.delete(caller.onSent);
       entry.waiting -= 1;
@@ -66,11 +67,16 @@ export class SharedDeletes {
   }
 }
 
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ApiError({ type: "cancelled" }, 0));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ApiError({ type: "cancelled" }, 0));
+/** The DELETE's outcome, or, once the caller is cancelled, `cancelled` with what was sent by then. */
+function untilAborted(entry: InFlight, signal: AbortSignal): Promise<unknown> {
+  const cancelled = () =>
+    new ApiError({ type: "cancelled" }, entry.attempts, {
+      earlierMayHaveLanded: entry.attempts > 0,
+    });
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
     signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    entry.done.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }

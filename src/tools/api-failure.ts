@@ -99,7 +99,9 @@ export function apiFailure(
     case "cancelled":
       return transportFailure(
         "cancelled",
-        "the call was cancelled, by the client or because this server is stopping",
+        operation.step === "delete" && attempts > 0
+          ? "the call was cancelled (by the client, or because this server is stopping) after the DELETE was sent, before Woodpecker answered"
+          : "the call was cancelled, by the client or because this server is stopping",
       );
   }
 

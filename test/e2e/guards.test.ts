@@ -142,14 +142,16 @@ describe("the audit trail cannot be lost", () => {
       raw.child.kill("SIGTERM");
       expect(await raw.exited).toBe(0);
       const answer = raw.messages().find((message) => message.id === 2)?.result as {
-        structuredContent: { error: { kind: string } };
+        structuredContent: { message: string; attempts: number; error: { kind: string } };
       };
-      expect(answer.structuredContent.error.kind).toBe("cancelled");
+      expect(answer.structuredContent).toMatchObject({ attempts: 1, error: { kind: "cancelled" } });
+      expect(answer.structuredContent.message).toContain("after the DELETE was sent");
       expect(audit(raw.logEntries()).at(-1)).toMatchObject({
         audit: "outcome",
         tool: "delete_microsoft_credential",
         target: 22334466,
         outcome: "cancelled",
+        attempts: 1,
         delete_sent: true,
       });
     },
