@@ -5,6 +5,7 @@ import { nodeCrypto } from "../node-crypto.js";
 import { SecretScrubber, type SecretSet } from "../logging/secret.js";
 import type { Account } from "../tools/define.js";
 import { WoodpeckerClient } from "../woodpecker/client.js";
+import { limitHeapGrowth } from "./heap-growth.js";
 
 /** Where the tools' calls go: Woodpecker, the built-in sandbox, or nowhere (no key). */
 export interface Backend {
@@ -35,7 +36,7 @@ export async function connectBackend(config: Config, logger: Logger): Promise<Ba
 
 /** One Woodpecker account: its client, and preview tokens bound to its key. */
 export function openAccount(
-  config: Pick<Config, "timeoutMs" | "maxRetries" | "maxInFlight">,
+  config: Pick<Config, "timeoutMs" | "maxRetries" | "maxInFlight" | "http">,
   logger: Logger,
   baseUrl: string,
   apiKey: string,
@@ -49,6 +50,7 @@ export function openAccount(
       maxRetries: config.maxRetries,
       maxInFlight: config.maxInFlight,
       logger,
+      ...(config.http === undefined ? { onFirstRequest: limitHeapGrowth } : {}),
     }),
     tokens: new PreviewTokens(apiKey),
     // Made at the first call that needs it: the hash would load node:crypto at every start.

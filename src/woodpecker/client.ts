@@ -5,7 +5,6 @@ import { SecretScrubber } from "../logging/secret.js";
 import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { CallSignal } from "./call-signal.js";
-import { limitHeapGrowth } from "./heap-growth.js";
 import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
 import { readBodyCapped } from "./read-body.js";
 import { RequestQueue, WOODPECKER_QUEUE_WAIT_MS } from "./request-queue.js";
@@ -44,6 +43,8 @@ export interface WoodpeckerClientOptions {
   firstBackoffMs?: number;
   /** Receives one debug line per attempt (its headers are redacted by the logger). */
   logger?: Logger;
+  /** Run once, as the first request is made (the stdio server sets its heap's growth then). */
+  onFirstRequest?: () => void;
 }
 
 export interface RetryNotice {
@@ -249,7 +250,7 @@ export class WoodpeckerClient {
 
   #loadHttp(): Promise<{ ky: KyModule; instance: KyInstance }> {
     this.#http ??= import("ky").then((ky) => {
-      limitHeapGrowth();
+      this.#options.onFirstRequest?.();
       return {
         ky,
         instance: ky.default.create({
