@@ -4,6 +4,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { type HttpConfig, isLoopback } from "../config/parse-cli.js";
 import type { Logger } from "../logging/logger.js";
+import { readRequestBody } from "../read-request-body.js";
 
 /** A request body larger than this is refused unread. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -137,15 +138,10 @@ async function readJsonBody(request: IncomingMessage): Promise<Body> {
     problem: { status: 413, code: -32000, message: "Payload too large: the limit is 1 MiB" },
   };
   if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return tooLarge;
-    chunks.push(chunk);
-  }
+  const body = await readRequestBody(request, MAX_BODY_BYTES);
+  if (body === undefined) return tooLarge;
   try {
-    return { json: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+    return { json: JSON.parse(body.toString("utf8")) };
   } catch {
     return { problem: { status: 400, code: -32700, message: "Parse error" } };
   }

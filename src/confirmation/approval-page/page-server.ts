@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { PersonAnswer, PersonQuestion } from "../person.js";
 import { answeredPage, questionPage } from "./template.js";
+import { readRequestBody } from "../../read-request-body.js";
 
 /** A form post larger than this is not an answer. */
 const MAX_POST_BYTES = 16 * 1024;
@@ -131,14 +132,8 @@ function fromThisPage(request: IncomingMessage, origin: string): boolean {
 async function readForm(request: IncomingMessage): Promise<URLSearchParams | undefined> {
   const type = request.headers["content-type"]?.split(";")[0]?.trim();
   if (type !== "application/x-www-form-urlencoded") return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_POST_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  const body = await readRequestBody(request, MAX_POST_BYTES);
+  return body === undefined ? undefined : new URLSearchParams(body.toString("utf8"));
 }
 
 function listen(server: ReturnType<typeof createServer>): Promise<{ host: string; url: string }> {
