@@ -447,7 +447,6 @@ function isToolName(name: string): name is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(name);
 }
 
-/** localhost, 127.0.0.0/8 or ::1 (with or without brackets). */
 /**
  * Why requests may come from beyond this computer: a bind address other than loopback, or a Host
  * or Origin allowed besides loopback ones (a reverse proxy on loopback forwarding from elsewhere).
@@ -463,6 +462,7 @@ function reachableFromElsewhere(http: HttpConfig): string | undefined {
   return undefined;
 }
 
+/** localhost, 127.0.0.0/8 or ::1 (with or without brackets). */
 export function isLoopback(hostname: string): boolean {
   return (
     hostname === "localhost" ||

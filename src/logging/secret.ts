@@ -194,7 +194,7 @@ interface KeyTable {
 const NO_KEY: KeyTable = {
   key: undefined,
   pieces: new Map(),
-  maybe: new Uint8Array(0x10000),
+  maybe: new Uint8Array(0),
   overshoot: 0,
 };
 
