@@ -237,8 +237,14 @@ export class SecretSet {
     for (const secret of secrets) if (secret !== undefined) this.add(secret);
   }
 
-  add(secret: string): void {
-    if (!this.#scrubbers.has(secret)) this.#scrubbers.set(secret, new SecretScrubber(secret));
+  /** Holds a secret, and gives its scrubber: one per secret, for whoever else scrubs it too. */
+  add(secret: string): SecretScrubber {
+    let scrubber = this.#scrubbers.get(secret);
+    if (scrubber === undefined) {
+      scrubber = new SecretScrubber(secret);
+      this.#scrubbers.set(secret, scrubber);
+    }
+    return scrubber;
   }
 
   delete(secret: string): void {

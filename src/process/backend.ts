@@ -14,7 +14,12 @@ export interface Backend {
   close: () => Promise<void>;
 }
 
-export async function connectBackend(config: Config, logger: Logger): Promise<Backend> {
+/** `scrubber` is the one the server holds for its own key. */
+export async function connectBackend(
+  config: Config,
+  logger: Logger,
+  scrubber: SecretScrubber,
+): Promise<Backend> {
   if (config.sandbox) {
     const { startSandbox } = await import("../sandbox/start.js");
     const sandbox = await startSandbox();
@@ -28,7 +33,7 @@ export async function connectBackend(config: Config, logger: Logger): Promise<Ba
     account:
       config.apiKey === undefined
         ? undefined
-        : openAccount(config, logger, config.baseUrl, config.apiKey),
+        : openAccount(config, logger, config.baseUrl, config.apiKey, scrubber),
     baseUrl: config.baseUrl,
     close: async () => undefined,
   };
@@ -40,6 +45,7 @@ export function openAccount(
   logger: Logger,
   baseUrl: string,
   apiKey: string,
+  scrubber?: SecretScrubber,
 ): Account {
   let fingerprint: string | undefined;
   return {
@@ -50,6 +56,7 @@ export function openAccount(
       maxRetries: config.maxRetries,
       maxInFlight: config.maxInFlight,
       logger,
+      ...(scrubber === undefined ? {} : { scrubber }),
       ...(config.http === undefined ? { onFirstRequest: limitHeapGrowth } : {}),
     }),
     tokens: new PreviewTokens(apiKey),
@@ -76,10 +83,10 @@ const MAX_ACCOUNTS = 256;
  */
 export class AccountsByKey {
   readonly #accounts = new Map<string, KeyedAccount>();
-  readonly #open: (apiKey: string) => Account;
+  readonly #open: (apiKey: string, scrubber: SecretScrubber) => Account;
   readonly #secrets: SecretSet;
 
-  constructor(open: (apiKey: string) => Account, secrets: SecretSet) {
+  constructor(open: (apiKey: string, scrubber: SecretScrubber) => Account, secrets: SecretSet) {
     this.#open = open;
     this.#secrets = secrets;
   }
@@ -88,8 +95,8 @@ export class AccountsByKey {
     let keyed = this.#accounts.get(apiKey);
     this.#accounts.delete(apiKey);
     if (keyed === undefined) {
-      this.#secrets.add(apiKey);
-      keyed = { account: this.#open(apiKey), scrubber: new SecretScrubber(apiKey) };
+      const scrubber = this.#secrets.add(apiKey);
+      keyed = { account: this.#open(apiKey, scrubber), scrubber };
     }
     this.#accounts.set(apiKey, keyed);
     const [oldest] = this.#accounts.keys();

@@ -21,7 +21,7 @@ export async function serveHttp(
   const shared = createSharedState();
   const serverAccount = backend.account;
   const requestAccounts = new AccountsByKey(
-    (apiKey) => openAccount(config, logger, config.baseUrl, apiKey),
+    (apiKey, scrubber) => openAccount(config, logger, config.baseUrl, apiKey, scrubber),
     secrets,
   );
   const keys: KeySource =
@@ -35,11 +35,9 @@ export async function serveHttp(
       draining: () => draining,
       logger,
       serverFor: (apiKey) => {
-        if (apiKey === undefined) {
-          return createServer({ ...base, account: serverAccount, scrubber }, shared);
-        }
-        const keyed = requestAccounts.get(apiKey);
-        return createServer({ ...base, account: keyed.account, scrubber: keyed.scrubber }, shared);
+        const keyed =
+          apiKey === undefined ? { account: serverAccount, scrubber } : requestAccounts.get(apiKey);
+        return createServer({ ...base, ...keyed }, shared);
       },
     }),
   );

@@ -24,9 +24,10 @@ export async function start(config: Config, warnings: readonly string[]): Promis
   // A setting that is ignored is said whatever LOG_LEVEL says: it may be one the user relies on.
   const warn = logger.child({}, { level: "warn" });
   for (const warning of warnings) warn.warn(warning);
-  const scrubber = new SecretScrubber(config.apiKey);
+  const scrubber =
+    config.apiKey === undefined ? new SecretScrubber(undefined) : secrets.add(config.apiKey);
   const audit = new AuditTrail({ file: openAuditFile(config), scrubber });
-  const backend = await connectBackend(config, logger);
+  const backend = await connectBackend(config, logger, scrubber);
   return { logger, secrets, scrubber, audit, calls: new CallsInFlight(), backend };
 }
 

@@ -43,6 +43,8 @@ export interface WoodpeckerClientOptions {
   firstBackoffMs?: number;
   /** Receives one debug line per attempt (its headers are redacted by the logger). */
   logger?: Logger;
+  /** The key's scrubber, where one is held already (each builds tables of the key); else made. */
+  scrubber?: SecretScrubber;
   /** Run once, as the first request is made (the stdio server sets its heap's growth then). */
   onFirstRequest?: () => void;
 }
@@ -86,7 +88,7 @@ export class WoodpeckerClient {
 
   constructor(options: WoodpeckerClientOptions) {
     this.#options = options;
-    this.#scrubber = new SecretScrubber(options.apiKey);
+    this.#scrubber = options.scrubber ?? new SecretScrubber(options.apiKey);
     this.#queue = new RequestQueue(options.maxInFlight);
   }
 
