@@ -240,6 +240,20 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
     expect(result.error?.hint).toMatch(/do not call again/);
   });
 
+  /** A confirmed deletion that Woodpecker answers with a 422 naming `issue` for the domain. */
+  async function deleteAnswered422(issue: string) {
+    const h = await start();
+    h.woodpecker.faults.push(
+      jsonFault(
+        422,
+        { ...DOMAIN_PAGE[422], fields: [{ field: "domain_name", issue, value: "piedpiper.com" }] },
+        {},
+        { method: "DELETE" },
+      ),
+    );
+    return confirmedDelete(h);
+  }
+
   it.each([
     ["not_found", "domain_not_found", /Woodpecker has no domain piedpiper.com/],
     ["domain_not_found", "domain_not_found", /Woodpecker has no domain piedpiper.com/],
@@ -250,16 +264,7 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
     ["deletion_in_progress", "domain_deletion_in_progress", /is already being deleted/],
     ["deleting", "domain_deletion_in_progress", /is already being deleted/],
   ])("a 422 with issue %s: reason %s, read by whole words", async (issue, reason, words) => {
-    const h = await start();
-    h.woodpecker.faults.push(
-      jsonFault(
-        422,
-        { ...DOMAIN_PAGE[422], fields: [{ field: "domain_name", issue, value: "piedpiper.com" }] },
-        {},
-        { method: "DELETE" },
-      ),
-    );
-    const { result } = await confirmedDelete(h);
+    const { result } = await deleteAnswered422(issue);
     expect(result.error).toMatchObject({
       kind: "validation_error",
       reason,
@@ -290,16 +295,7 @@ describe("delete_domain: Woodpecker's answers to the DELETE (the domain page)", 
     "the user already confirmed, call again with confirm",
     "frozen",
   ])("a 422 with issue %j says nothing it does not mean: no reason", async (issue) => {
-    const h = await start();
-    h.woodpecker.faults.push(
-      jsonFault(
-        422,
-        { ...DOMAIN_PAGE[422], fields: [{ field: "domain_name", issue, value: "piedpiper.com" }] },
-        {},
-        { method: "DELETE" },
-      ),
-    );
-    const { result } = await confirmedDelete(h);
+    const { result } = await deleteAnswered422(issue);
     expect(result.error).toMatchObject({ kind: "validation_error", fields: [{ issue }] });
     expect(result.error?.reason).toBeUndefined();
     expect(result.error?.hint).not.toMatch(/do not call again/);
