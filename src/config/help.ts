@@ -30,6 +30,7 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_ELICITATION_TIMEOUT_MS  how long to wait for the human, default 300000
   WOODPECKER_CONFIRMATION            auto (the agent may relay the person's yes) or person
   WOODPECKER_APPROVAL                auto, browser or off: the approval page in the person's browser
+  WOODPECKER_PAGE_WAIT_MS            how long a call waits for the approval page's answer, default 40000
   WOODPECKER_SANDBOX                 true: same as --sandbox
   WOODPECKER_AUDIT_FILE              durable audit trail (JSON Lines, hash-chained); default stderr only
   WOODPECKER_HTTP_PORT               remote mode: the port (0: any free one; setting it turns remote mode on), default 8080

@@ -32,6 +32,8 @@ export interface Config {
   browser: string | undefined;
   platform: NodeJS.Platform;
   elicitationTimeoutMs: number;
+  /** How long one call waits for the person's answer on the approval page, which outlives it. */
+  pageWaitMs: number;
   sandbox: boolean;
   /** Where the audit trail is also written, durably; undefined: stderr only. */
   auditFile: string | undefined;
@@ -268,6 +270,7 @@ const EnvSchema = z.object({
       .default("auto"),
   ),
   WOODPECKER_ELICITATION_TIMEOUT_MS: wholeNumber(300_000, 1, 3_600_000, "milliseconds"),
+  WOODPECKER_PAGE_WAIT_MS: wholeNumber(40_000, 1, 600_000, "milliseconds"),
   WOODPECKER_CONFIRMATION: safetySwitch(
     z
       .string()
@@ -411,6 +414,7 @@ export function parseCli(
       readOnly,
       elicitation: vars.WOODPECKER_ELICITATION,
       elicitationTimeoutMs: vars.WOODPECKER_ELICITATION_TIMEOUT_MS,
+      pageWaitMs: vars.WOODPECKER_PAGE_WAIT_MS,
       confirmation: vars.WOODPECKER_CONFIRMATION,
       approval: vars.WOODPECKER_APPROVAL,
       opensBrowser:

@@ -15,10 +15,13 @@ import {
  * answer arrived can carry it.
  */
 export function relayedByAgent<Fields>(
-  deletion: Deletion<Fields>,
+  deletion: Pick<
+    Deletion<Fields, unknown, unknown>,
+    "binding" | "name" | "confirmValue" | "change"
+  >,
   shown: Shown<Fields>,
   relayed: { confirm: string | undefined; previewToken: string | undefined },
-  context: ConfirmationContext,
+  context: Pick<ConfirmationContext<unknown>, "tokens" | "shown" | "policy">,
 ): Decision<Fields> {
   const ask = (why: Parameters<typeof askForConfirmation>[3]) =>
     askForConfirmation(deletion, shown, context, why);

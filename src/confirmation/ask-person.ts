@@ -6,20 +6,20 @@ import {
   refusal,
   type Shown,
 } from "./deletion.js";
-import type { PersonAnswer, PersonChannel } from "./person.js";
+import type { FormChannel, PersonAnswer, PersonChannelName } from "./person.js";
 import { cascadeDigest } from "./preview-token.js";
 
 /**
- * Asks the person through one channel and waits. A yes counts only for what the person saw: the
+ * Asks the person in the client's form and waits. A yes counts only for what the person saw: the
  * preview is read again after they answer, and if it changed meanwhile they are asked again with
  * the new list (once; a second change is answered with a new question for the agent). Returns
- * "unreachable" when the channel could not reach the person at all, so the next one is tried.
+ * "unreachable" when the form could not reach the person at all, so the next channel is tried.
  */
-export async function askPerson<Fields>(
-  channel: PersonChannel,
-  deletion: Deletion<Fields>,
+export async function askInForm<Fields, Answer, Via>(
+  channel: FormChannel,
+  deletion: Deletion<Fields, Answer, Via>,
   first: Shown<Fields>,
-  context: ConfirmationContext,
+  context: ConfirmationContext<Via>,
 ): Promise<Decision<Fields> | "unreachable"> {
   let shown = first;
   let note: string | undefined;
@@ -31,8 +31,10 @@ export async function askPerson<Fields>(
     };
     const answer = await whileWaiting(channel.ask(question, context.signal), context);
     if (answer === "unreachable" && round === 1) return "unreachable";
-    if (answer !== "confirmed") throw notConfirmed(answer, channel, deletion, shown, context);
-    const now = await deletion.read();
+    if (answer !== "confirmed") {
+      throw notConfirmed(answer, "form", deletion, shown, context.waitLimit);
+    }
+    const now = await deletion.read(context.via);
     const same =
       cascadeDigest(deletion.binding, now.cascade) ===
       cascadeDigest(deletion.binding, shown.cascade);
@@ -47,7 +49,10 @@ export async function askPerson<Fields>(
 }
 
 /** Waits for the person, telling the client at regular intervals that the call is still alive. */
-async function whileWaiting<T>(answer: Promise<T>, context: ConfirmationContext): Promise<T> {
+export async function whileWaiting<T>(
+  answer: Promise<T>,
+  context: Pick<ConfirmationContext<unknown>, "progress" | "heartbeatMs">,
+): Promise<T> {
   context.progress("waiting for the user to confirm");
   const timer = setInterval(
     () => context.progress("still waiting for the user to confirm"),
@@ -60,14 +65,15 @@ async function whileWaiting<T>(answer: Promise<T>, context: ConfirmationContext)
   }
 }
 
-function notConfirmed<Fields>(
+/** The refusal for a person's answer that is not a yes, in the words of the channel it came by. */
+export function notConfirmed<Fields>(
   answer: Exclude<PersonAnswer, "confirmed">,
-  channel: PersonChannel,
-  deletion: Deletion<Fields>,
+  channel: PersonChannelName,
+  deletion: Pick<Deletion<Fields, unknown, unknown>, "confirmValue">,
   shown: Shown<Fields>,
-  context: ConfirmationContext,
+  waitLimit: string,
 ) {
-  const where = channel.name === "form" ? "the confirmation prompt" : "the approval page";
+  const where = channel === "form" ? "the confirmation prompt" : "the approval page";
   if (answer === "cancelled") {
     return refusal(
       "cancelled",
@@ -81,11 +87,11 @@ function notConfirmed<Fields>(
     dismissed: `the user dismissed ${where}`,
     wrong_value: `the value typed on ${where} was not ${deletion.confirmValue}`,
     malformed: `the client's answer to ${where} was malformed`,
-    no_answer: `${where} got no answer within ${context.waitLimit}`,
+    no_answer: `${where} got no answer within ${waitLimit}`,
     client_error: `the client answered ${where} with an error, not with the person's answer`,
     unreachable: `${where} could not be shown again after what it takes changed`,
   }[answer];
-  const setting = channel.name === "form" ? "WOODPECKER_ELICITATION" : "WOODPECKER_APPROVAL";
+  const setting = channel === "form" ? "WOODPECKER_ELICITATION" : "WOODPECKER_APPROVAL";
   const hint =
     answer === "declined" || answer === "dismissed" || answer === "wrong_value"
       ? "Do not call again unless the user asks again."

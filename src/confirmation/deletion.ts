@@ -1,5 +1,6 @@
 import { type CascadeChange, CONFIRMATION_REQUIRED, type ConfirmedBy } from "../results/schema.js";
 import { ToolFailure } from "../results/failure.js";
+import type { ApprovalRooms } from "./approval-page/rooms.js";
 import type { Banner, PersonChannel, PersonQuestion } from "./person.js";
 import { type Binding, type Cascade, cascadeDigest, type PreviewTokens } from "./preview-token.js";
 import type { ShownCascades } from "./shown-cascades.js";
@@ -26,8 +27,12 @@ export interface ChangeReport {
   cascade_change?: CascadeChange;
 }
 
-/** What a deleting tool hands the engine: its target, how to read its cascade, and its words. */
-export interface Deletion<Fields> {
+/**
+ * What a deleting tool hands the engine: its target, how to read its cascade, its words, and how
+ * to carry the deletion out once confirmed. `Via` is how the tool reaches Woodpecker: a call's
+ * own, or, for a deletion the approval page carries out after the call ended, one of its own.
+ */
+export interface Deletion<Fields, Answer, Via> {
   binding: Binding;
   /** The target in sentences: "piedpiper.com", "bücher.de (xn--bcher-kva.de)". */
   name: string;
@@ -37,16 +42,45 @@ export interface Deletion<Fields> {
   valueKind: string;
   /** Whether a typed or relayed value names the target. */
   accepts(value: string): boolean;
-  /** Reads the preview again, failing the call as the first reading would. */
-  read(): Promise<Shown<Fields>>;
+  /** Reads the preview, failing the call as nothing could be shown. */
+  read(via: Via): Promise<Shown<Fields>>;
   change(before: Cascade, after: Cascade): ChangeReport;
+  /** Sends the DELETE of what `shown` shows (or rehearses it) and says what came of it. */
+  carryOut(shown: Shown<Fields>, by: ConfirmedBy, via: Via): Promise<Answer>;
+}
+
+/** Whatever a deletion answers: its own result, or the question to the person. */
+export interface Said {
+  status: string;
+  message: string;
+}
+
+/**
+ * A deletion carried out apart from any call (the approval page's), tracked and audited as a
+ * call's would be.
+ */
+export interface Detached<Via> {
+  /** For the page's reads, until `signal` aborts (when the page closes). */
+  via(signal: AbortSignal): Via;
+  /**
+   * Runs `work` as a deletion of its own: audited, and drained at shutdown. Never rejects: a
+   * failure is in `result`. `deleteSent` says whether a DELETE went out.
+   */
+  run<Answer extends Said>(
+    by: ConfirmedBy,
+    work: (via: Via) => Promise<Answer>,
+  ): Promise<{ result: { answer: Answer } | { failure: ToolFailure }; deleteSent: boolean }>;
 }
 
 /** What the engine needs of the call and the server. */
-export interface ConfirmationContext {
+export interface ConfirmationContext<Via> {
   /** The preview tokens of the account the call acts on. */
   tokens: PreviewTokens;
   shown: ShownCascades;
+  /** The approval pages open in this process, by account and target. */
+  rooms: ApprovalRooms;
+  /** The account, for a room's key (its key's fingerprint) and in words for the page. */
+  account: { id: string; words: string };
   /** The channels to a person this call has, in the order they are tried. */
   person: readonly PersonChannel[];
   /** WOODPECKER_CONFIRMATION: `person` turns the agent's relayed confirm off. */
@@ -57,8 +91,17 @@ export interface ConfirmationContext {
   heartbeatMs: number;
   /** WOODPECKER_ELICITATION_TIMEOUT_MS in words: "5 minutes". */
   waitLimit: string;
+  /** WOODPECKER_PAGE_WAIT_MS: how long a call waits for the approval page's answer. */
+  pageWaitMs: number;
   /** "Dry run: …" and "Sandbox: …", above what a person is shown. */
   banners: readonly Banner[];
+  /** Removes the API key from what a page shows. */
+  scrub: (text: string) => string;
+  /** The call's own way to Woodpecker. */
+  via: Via;
+  detached: Detached<Via>;
+  /** Tells the call who confirmed, and whether a DELETE it relied on went out elsewhere. */
+  onConfirmed: (by: ConfirmedBy, sentElsewhere: boolean) => void;
 }
 
 /** The result a deleting tool returns when the person's yes is still needed. */
@@ -69,7 +112,7 @@ export type ConfirmationAnswer<Fields> = Fields & {
     preview_token: string;
     expires_at: string;
     hint: string;
-    reason?: "cascade_changed" | "token_expired";
+    reason?: "cascade_changed" | "token_expired" | "awaiting_person";
     cascade_change?: CascadeChange;
   };
 };
@@ -85,18 +128,20 @@ export type AskWhy =
   | { why: "no_confirm" }
   | { why: "token_expired" }
   | { why: "cascade_changed"; change: ChangeReport | undefined }
-  | { why: "changed_while_asking"; change: ChangeReport };
+  | { why: "changed_while_asking"; change: ChangeReport }
+  /** The approval page is open in the person's browser and not answered yet. */
+  | { why: "awaiting_person"; until: Date };
 
 /**
  * `confirmation_required`: the preview, a fresh token bound to it, and words that tell the agent
  * to show it to the user and what to send back once they agreed.
  */
 export function askForConfirmation<Fields>(
-  deletion: Deletion<Fields>,
+  deletion: Pick<Deletion<Fields, unknown, unknown>, "binding" | "name" | "confirmValue">,
   shown: Shown<Fields>,
-  context: ConfirmationContext,
+  context: Pick<ConfirmationContext<unknown>, "tokens" | "shown" | "policy">,
   ask: AskWhy,
-): Decision<Fields> {
+): { confirmed: false; answer: ConfirmationAnswer<Fields> } {
   const { token, expiresAt } = context.tokens.issue(deletion.binding, shown.cascade);
   context.shown.remember(cascadeDigest(deletion.binding, shown.cascade), shown.cascade);
   const { name, binding } = deletion;
@@ -108,22 +153,25 @@ export function askForConfirmation<Fields>(
     token_expired: `Not deleted: the preview the user agreed to is more than 10 minutes old. ${takes}`,
     cascade_changed: `Not deleted: what deleting ${name} takes changed since the user was shown it${ask.why === "cascade_changed" && ask.change !== undefined ? ` (${ask.change.words})` : ""}. It would now delete ${shown.words}.`,
     changed_while_asking: `Not deleted: what deleting ${name} takes changed twice while the user was deciding${ask.why === "changed_while_asking" ? ` (${ask.change.words})` : ""}. It would now delete ${shown.words}.`,
+    awaiting_person: `Not deleted yet: the user is being asked on an approval page in their browser to confirm deleting ${shown.words}. Nothing is deleted unless they confirm it there.`,
   }[ask.why];
   const until = `${expiresAt.toISOString().slice(11, 16)} UTC`;
   const again = ask.why === "first" || ask.why === "no_token" || ask.why === "no_confirm";
   const hint =
-    context.policy === "person"
-      ? `Tell the user what would be deleted: ${shown.words}. If they still want it deleted, call ${binding.tool} again without confirm: this server then asks them to confirm it themselves.`
-      : `${again ? "Show the user what will be deleted" : "Show the user what would be deleted now"}: ${shown.words}. Ask them${again ? "" : " again"}; only if they agree, call ${binding.tool} again with confirm set to "${deletion.confirmValue}" and preview_token set to "${token}" (it expires at ${until}).`;
+    ask.why === "awaiting_person"
+      ? `Tell the user that the approval page is open in their browser until ${ask.until.toISOString().slice(11, 16)} UTC, and that only they can confirm there. Once they say they answered it, call ${binding.tool} again with preview_token set to "${token}" (confirm is not needed) to learn the outcome.`
+      : context.policy === "person"
+        ? `Tell the user what would be deleted: ${shown.words}. If they still want it deleted, call ${binding.tool} again without confirm: this server then asks them to confirm it themselves.`
+        : `${again ? "Show the user what will be deleted" : "Show the user what would be deleted now"}: ${shown.words}. Ask them${again ? "" : " again"}; only if they agree, call ${binding.tool} again with confirm set to "${deletion.confirmValue}" and preview_token set to "${token}" (it expires at ${until}).`;
   const change = "change" in ask ? ask.change?.cascade_change : undefined;
   const reason =
-    ask.why === "token_expired"
-      ? ("token_expired" as const)
+    ask.why === "token_expired" || ask.why === "awaiting_person"
+      ? ask.why
       : ask.why === "cascade_changed" || ask.why === "changed_while_asking"
         ? ("cascade_changed" as const)
         : undefined;
   return {
-    confirmed: false,
+    confirmed: false as const,
     answer: {
       ...shown.fields,
       status: CONFIRMATION_REQUIRED,

@@ -43,11 +43,33 @@ export type PersonAnswer =
   /** The channel could not reach the person (no browser could be opened): try the next one. */
   | "unreachable";
 
-export interface PersonChannel {
-  readonly name: PersonChannelName;
+/** The client's form: asked and answered within one call. */
+export interface FormChannel {
+  readonly name: "form";
   /** Asks and waits, at most WOODPECKER_ELICITATION_TIMEOUT_MS, or until `signal` aborts. */
   ask(question: PersonQuestion, signal: AbortSignal): Promise<PersonAnswer>;
 }
+
+/**
+ * The approval page, which outlives the call that opened it: this channel only brings its
+ * address to the person, by opening their browser (`page`) or through the client (`url`).
+ */
+export interface PageChannel {
+  readonly name: "url" | "page";
+  /**
+   * Brings the page's address to the person. Resolves with `unreachable` when it could not
+   * (the page is then withdrawn if nobody saw it), with a refusal when the person turned it down
+   * before seeing it, and stays pending (or resolves `confirmed`) once it reached them. `signal`
+   * aborts when the page closes; `answered` settles once the page was answered.
+   */
+  deliver(
+    page: { url: string; title: string },
+    signal: AbortSignal,
+    answered: Promise<void>,
+  ): Promise<PersonAnswer>;
+}
+
+export type PersonChannel = FormChannel | PageChannel;
 
 /** The question with every text passed through `scrub` (the key's scrubber). */
 export function scrubbedQuestion(

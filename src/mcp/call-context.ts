@@ -1,18 +1,28 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { pageChannel } from "../confirmation/approval-page/page-channel.js";
+import type { Detached } from "../confirmation/deletion.js";
 import type { Banner, PersonChannel } from "../confirmation/person.js";
-import { confirmDeletion } from "../confirmation/engine.js";
+import { runDeletion } from "../confirmation/engine.js";
 import type { Config } from "../config/parse-cli.js";
 import type { Logger } from "../logging/logger.js";
 import { ToolFailure } from "../results/failure.js";
-import type { AnyToolDefinition, ToolContext } from "../tools/define.js";
+import type {
+  Account,
+  AnyToolDefinition,
+  DeleteOutcome,
+  DeleteRequest,
+  DeletionVia,
+  ToolContext,
+} from "../tools/define.js";
 import { requireAccount } from "../tools/require-account.js";
 import { duration } from "../tools/wording.js";
 import type { CallOptions, RetryNotice } from "../woodpecker/client.js";
-import type { CallRecord } from "./calls-in-flight.js";
+import { auditCall, type CallRecord } from "./calls-in-flight.js";
 import { canShowForm, canShowUrl, formChannel, urlChannel } from "./elicitation.js";
+import { answerBody, failureBody } from "./envelope.js";
 import type { CallProgress } from "./progress.js";
-import type { ToolDependencies } from "./register-tool.js";
+import type { ToolDependencies } from "./tool-dependencies.js";
+import { asToolFailure } from "./unexpected-failure.js";
 
 /** One tool call, as the wrapper sees it. */
 export interface Invocation {
@@ -26,53 +36,79 @@ export interface Invocation {
   callerTexts: readonly string[];
 }
 
-/** What a handler gets for one call: the account, its Woodpecker calls, the engine, the DELETE. */
+/** What a handler gets for one call: the account, its Woodpecker calls, the engine. */
 export function callContext(invocation: Invocation): ToolContext {
-  const { tool, deps, record, signal, progress } = invocation;
+  const { deps, record, signal, progress } = invocation;
   const { config } = deps;
-  const call: CallOptions = {
+  const call = {
     signal,
-    onRetry: (notice) => reportRetry(notice, progress, deps.logger),
+    onRetry: (notice: RetryNotice) => reportRetry(notice, deps.logger, progress),
     callerTexts: invocation.callerTexts,
   };
   const context: ToolContext = {
     config,
     account: deps.account,
     call,
-    async confirm(deletion, shown, relayed) {
-      const { tokens } = requireAccount(context);
+    delete(deletion, relayed) {
+      const account = requireAccount(context);
       // A token is bound to whether this is a dry run too: a yes to a rehearsal deletes nothing.
       const bound = { ...deletion, binding: { ...deletion.binding, dryRun: config.dryRun } };
-      const decision = await confirmDeletion(bound, shown, relayed, {
-        tokens,
+      return runDeletion(bound, relayed, {
+        tokens: account.tokens,
         shown: deps.shared.shown,
+        rooms: deps.shared.rooms,
+        account: { id: account.fingerprint, words: accountInWords(config, account) },
         person: personChannels(invocation),
         policy: config.confirmation,
         signal,
         progress: (message) => progress.report(message),
         heartbeatMs: deps.heartbeatMs,
         waitLimit: duration(config.elicitationTimeoutMs),
+        pageWaitMs: config.pageWaitMs,
         banners: banners(config),
+        scrub: (text) => deps.scrubber.text(text),
+        via: deletionVia(deps, record, call),
+        detached: detachedDeletions(invocation),
+        onConfirmed: (by, sentElsewhere) => {
+          record.confirmedBy = by;
+          if (sentElsewhere) {
+            record.deleteSent = true;
+            record.joined = true;
+          }
+        },
       });
-      if (decision.confirmed) record.confirmedBy = decision.by;
-      return decision;
     },
-    async sendDelete(request) {
+  };
+  return context;
+}
+
+/** How a deletion reaches Woodpecker for `record`: its requests, and its one DELETE. */
+function deletionVia(
+  deps: ToolDependencies,
+  record: CallRecord,
+  call: CallOptions & { signal: AbortSignal },
+): DeletionVia {
+  return {
+    call,
+    async sendDelete<Sent>(request: DeleteRequest<Sent>): Promise<DeleteOutcome<Sent>> {
+      const { config } = deps;
       if (config.dryRun) return { dryRun: true };
       const caller = {
-        signal,
+        signal: call.signal,
         onSent: () => (record.deleteSent = true),
         onJoined: () =>
           deps.logger.debug(
-            { tool: tool.name, target: record.target },
+            { tool: record.tool, target: record.target },
             "another call is already sending this DELETE: waiting for its outcome",
           ),
       };
-      const { value, joined } = await deps.shared.deletes.run(request.key, caller, (shared) => {
+      // Two accounts deleting the same name are two deletions.
+      const key = JSON.stringify([record.account, request.key]);
+      const { value, joined } = await deps.shared.deletes.run(key, caller, (shared) => {
         try {
           deps.audit.intent(
             {
-              tool: tool.name,
+              tool: record.tool,
               target: record.target,
               account: record.account,
               dry_run: false,
@@ -96,7 +132,46 @@ export function callContext(invocation: Invocation): ToolContext {
       return { dryRun: false, sent: value, joined };
     },
   };
-  return context;
+}
+
+/**
+ * Deletions the approval page carries out once the person confirmed, whether or not a call still
+ * waits: each is tracked like a call (drained at shutdown) and audited like one.
+ */
+function detachedDeletions(invocation: Invocation): Detached<DeletionVia> {
+  const { deps, tool, record: opener } = invocation;
+  const ownCall = (signal: AbortSignal) => ({
+    signal,
+    onRetry: (notice: RetryNotice) => reportRetry(notice, deps.logger),
+    callerTexts: [],
+  });
+  return {
+    via: (signal) => deletionVia(deps, { ...opener, stop: new AbortController() }, ownCall(signal)),
+    async run(by, work) {
+      const record: CallRecord = {
+        ...opener,
+        confirmedBy: by,
+        deleteSent: false,
+        joined: false,
+        startedAt: performance.now(),
+        stop: new AbortController(),
+      };
+      const mode = { dryRun: deps.config.dryRun, sandbox: deps.config.sandbox };
+      const via = deletionVia(deps, record, ownCall(record.stop.signal));
+      const done = work(via).then(
+        (answer) => {
+          auditCall(deps.audit, record, mode, answerBody(answer, {}, mode));
+          return { result: { answer }, deleteSent: record.deleteSent };
+        },
+        (error: unknown) => {
+          const failure = asToolFailure(error, tool, deps.logger);
+          auditCall(deps.audit, record, mode, failureBody(failure, {}, mode));
+          return { result: { failure }, deleteSent: record.deleteSent };
+        },
+      );
+      return deps.calls.track(record, done);
+    },
+  };
 }
 
 /**
@@ -112,15 +187,12 @@ function personChannels({ server, deps }: Invocation): PersonChannel[] {
     return [formChannel(server.server, { timeoutMs, scrubber })];
   }
   if (config.approval === "off") return [];
-  if (elicits && canShowUrl(server.server))
-    return [urlChannel(server.server, { timeoutMs, scrubber })];
+  if (elicits && canShowUrl(server.server)) return [urlChannel(server.server, { timeoutMs })];
   if (!config.opensBrowser) return [];
   return [
     pageChannel({
-      timeoutMs,
       browser: config.browser,
       platform: config.platform,
-      scrub: (text) => scrubber.text(text),
       // The command is logged, never the page's address.
       onBrowser: (event) =>
         event.event === "started"
@@ -131,6 +203,13 @@ function personChannels({ server, deps }: Invocation): PersonChannel[] {
             ),
     }),
   ];
+}
+
+/** Which account a page acts on, for the person: never the key, only its fingerprint. */
+function accountInWords(config: Config, account: Account): string {
+  return config.sandbox
+    ? "the sandbox (a simulated account)"
+    : `the Woodpecker account whose API key's fingerprint is ${account.fingerprint}`;
 }
 
 /** What a person asked to confirm reads above everything else. */
@@ -150,8 +229,8 @@ function banners(config: Config): Banner[] {
   ];
 }
 
-function reportRetry(notice: RetryNotice, progress: CallProgress, logger: Logger): void {
+function reportRetry(notice: RetryNotice, logger: Logger, progress?: CallProgress): void {
   const message = `${notice.reason}; retrying (attempt ${notice.attempt} of ${notice.maxAttempts})`;
   logger.warn({ attempt: notice.attempt, max_attempts: notice.maxAttempts }, message);
-  progress.report(message);
+  progress?.report(message);
 }

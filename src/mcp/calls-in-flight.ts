@@ -1,5 +1,6 @@
-import type { AuditOutcome } from "../logging/audit.js";
+import type { AuditOutcome, AuditTrail } from "../logging/audit.js";
 import type { ConfirmedBy } from "../results/schema.js";
+import type { Mode, ResultBody } from "./envelope.js";
 
 /** One tool call while it runs: what the audit trail needs if the process must stop mid-call. */
 export interface CallRecord {
@@ -42,6 +43,20 @@ export function auditOutcome(
     joined: record.joined,
     duration_ms: Math.round(performance.now() - record.startedAt),
   };
+}
+
+/** Writes the audit line of a finished call of a deleting tool, from its result. */
+export function auditCall(audit: AuditTrail, record: CallRecord, mode: Mode, body: ResultBody) {
+  audit.outcome(
+    auditOutcome(record, mode, {
+      outcome: body.error?.kind ?? body.status,
+      reason: body.error?.reason ?? body.confirmation?.reason ?? null,
+      http_status: body.http_status ?? null,
+      attempts: body.attempts ?? 0,
+      request_id: body.error?.request_id ?? null,
+      verified_by_read: body.verified_by_read === true,
+    }),
+  );
 }
 
 /**

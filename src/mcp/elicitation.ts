@@ -1,11 +1,11 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { $ZodError } from "zod/v4/core";
-import {
-  type PersonAnswer,
-  type PersonChannel,
-  type PersonQuestion,
-  scrubbedQuestion,
+import type {
+  FormChannel,
+  PageChannel,
+  PersonAnswer,
+  PersonQuestion,
 } from "../confirmation/person.js";
 import type { SecretScrubber } from "../logging/secret.js";
 import { nodeCrypto } from "../node-crypto.js";
@@ -30,7 +30,7 @@ export function canShowUrl(server: Server): boolean {
 export function formChannel(
   server: Server,
   options: { timeoutMs: number; scrubber: SecretScrubber },
-): PersonChannel {
+): FormChannel {
   return {
     name: "form",
     async ask(question, signal) {
@@ -66,45 +66,37 @@ export function formChannel(
 }
 
 /**
- * The `url` channel: the approval page, whose address the client shows the person through
+ * The `url` channel: the client shows the person the approval page's address through
  * `elicitation/create` in URL mode. Their consent to open it is not their yes: only the page's
- * answer is. The client is told when the page was answered.
+ * answer is. The client is told once the page was answered.
  */
-export function urlChannel(
-  server: Server,
-  options: { timeoutMs: number; scrubber: SecretScrubber },
-): PersonChannel {
+export function urlChannel(server: Server, options: { timeoutMs: number }): PageChannel {
   return {
     name: "url",
-    async ask(question, signal) {
-      const safe = scrubbedQuestion(question, (text) => options.scrubber.text(text));
-      const { serveApprovalPage } = await import("../confirmation/approval-page/page-server.js");
-      const page = await serveApprovalPage(safe, { timeoutMs: options.timeoutMs, signal });
+    async deliver({ url, title }, signal, answered) {
       const elicitationId = nodeCrypto().randomUUID();
       let consent;
       try {
         consent = await server.elicitInput(
           {
             mode: "url",
-            message: `${safe.title} Open this page to see all that goes with it, and to confirm or cancel: only you can.`,
-            url: page.url,
+            message: `${title} Open this page to see all that goes with it, and to confirm or cancel: only you can.`,
+            url,
             elicitationId,
           },
           { timeout: options.timeoutMs, signal },
         );
       } catch (error) {
-        page.withdraw();
         return signal.aborted ? "cancelled" : answerOfError(error);
       }
       if (consent.action !== "accept") {
-        page.withdraw();
         return consent.action === "decline" ? "declined" : "dismissed";
       }
-      const answer = await page.answer;
+      await answered;
       await server
         .createElicitationCompletionNotifier(elicitationId)()
         .catch(() => undefined);
-      return answer;
+      return "confirmed";
     },
   };
 }

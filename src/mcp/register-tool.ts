@@ -6,14 +6,9 @@ import type {
   ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
-import type { ShownCascades } from "../confirmation/shown-cascades.js";
-import type { Config } from "../config/parse-cli.js";
-import type { AuditTrail } from "../logging/audit.js";
-import type { Logger } from "../logging/logger.js";
-import type { SecretScrubber } from "../logging/secret.js";
 import { ToolFailure } from "../results/failure.js";
-import type { Account, AnyToolDefinition, Target } from "../tools/define.js";
-import { auditOutcome, type CallRecord, type CallsInFlight } from "./calls-in-flight.js";
+import type { AnyToolDefinition, Target } from "../tools/define.js";
+import { auditCall, type CallRecord } from "./calls-in-flight.js";
 import { callContext, type Invocation } from "./call-context.js";
 import {
   answerBody,
@@ -24,34 +19,10 @@ import {
 } from "./envelope.js";
 import { inputIssues } from "./input-issues.js";
 import { CallProgress } from "./progress.js";
-import type { SharedDeletes } from "./shared-deletes.js";
+import type { ToolDependencies } from "./tool-dependencies.js";
+import { asToolFailure } from "./unexpected-failure.js";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-/** What lives as long as the process, whatever carries the calls. */
-export interface SharedState {
-  shown: ShownCascades;
-  deletes: SharedDeletes;
-}
-
-/** What every tool call shares: configuration, the account, logs and the process's state. */
-export interface ToolDependencies {
-  config: Config;
-  /** Absent when there is no API key and no sandbox: calls then answer not_configured. */
-  account: Account | undefined;
-  logger: Logger;
-  audit: AuditTrail;
-  scrubber: SecretScrubber;
-  calls: CallsInFlight;
-  shared: SharedState;
-  /** How often a call waiting for a person reports progress. */
-  heartbeatMs: number;
-  /**
-   * Remote mode (stateless HTTP): no session to show a form in, no approval page on a remote
-   * host, so the agent channel only.
-   */
-  remote?: boolean;
-}
 
 /**
  * Registers one tool. This wrapper is where arguments are validated, failures become results,
@@ -106,18 +77,7 @@ async function call(invocation: Invocation, args: unknown): Promise<CallToolResu
   const { deps, record } = invocation;
   const mode: Mode = { dryRun: deps.config.dryRun, sandbox: deps.config.sandbox };
   const body = await resultOf(invocation, args, mode);
-  if (record.destructive) {
-    deps.audit.outcome(
-      auditOutcome(record, mode, {
-        outcome: body.error?.kind ?? body.status,
-        reason: body.error?.reason ?? body.confirmation?.reason ?? null,
-        http_status: body.http_status ?? null,
-        attempts: body.attempts ?? 0,
-        request_id: body.error?.request_id ?? null,
-        verified_by_read: body.verified_by_read === true,
-      }),
-    );
-  }
+  if (record.destructive) auditCall(deps.audit, record, mode, body);
   return toCallToolResult(body, deps.scrubber.knowing(invocation.callerTexts));
 }
 
@@ -159,17 +119,6 @@ async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Prom
   } catch (error) {
     return failureBody(asToolFailure(error, tool, deps.logger), target, mode);
   }
-}
-
-function asToolFailure(error: unknown, tool: AnyToolDefinition, logger: Logger): ToolFailure {
-  if (error instanceof ToolFailure) return error;
-  logger.error({ err: error, tool: tool.name }, "unexpected failure in tool handler");
-  return new ToolFailure(
-    "unexpected_response",
-    `${tool.name} failed in an unexpected way inside this server.`,
-    "Do not assume anything was or was not deleted: check in Woodpecker, and report this to whoever runs the server.",
-    { retryable: false },
-  );
 }
 
 function targetValue(target: Target): string | number | null {

@@ -1,11 +1,13 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ApprovalRooms } from "../confirmation/approval-page/rooms.js";
+import { SharedDeletes } from "../confirmation/shared-deletes.js";
 import { ShownCascades } from "../confirmation/shown-cascades.js";
 import { SERVER_NAME, SERVER_VERSION } from "../package-info.js";
 import { TOOLS } from "../tools/index.js";
 import { formAnswerValidator } from "./form-answer-validator.js";
-import { registerTool, type SharedState, type ToolDependencies } from "./register-tool.js";
-import { SharedDeletes } from "./shared-deletes.js";
+import { registerTool } from "./register-tool.js";
+import type { SharedState, ToolDependencies } from "./tool-dependencies.js";
 import { TOOL_LIST } from "./tool-list.js";
 
 /** How often a call waiting for a person tells the client it is alive (at least every 15 s). */
@@ -20,9 +22,9 @@ const INSTRUCTIONS = [
   "Every result has ok, status and message; a failure has error.kind, error.reason when known, and error.hint: what to do next.",
 ].join(" ");
 
-/** What the process keeps across calls: what was shown, and the DELETEs in flight. */
+/** What the process keeps across calls: what was shown, the DELETEs in flight, the open pages. */
 export function createSharedState(): SharedState {
-  return { shown: new ShownCascades(), deletes: new SharedDeletes() };
+  return { shown: new ShownCascades(), deletes: new SharedDeletes(), rooms: new ApprovalRooms() };
 }
 
 /** The MCP server with the configured tools. */

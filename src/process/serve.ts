@@ -1,5 +1,5 @@
 import type { Config } from "../config/parse-cli.js";
-import { createServer } from "../mcp/server.js";
+import { createServer, createSharedState } from "../mcp/server.js";
 import { StdioTransport } from "../mcp/stdio-transport.js";
 import { installShutdown } from "./shutdown.js";
 import { logStarted, start } from "./start.js";
@@ -8,20 +8,19 @@ import { logStarted, start } from "./start.js";
 export async function serve(config: Config, warnings: readonly string[]): Promise<void> {
   const started = await start(config, warnings);
   const { logger, audit, calls, backend, scrubber } = started;
-  const server = createServer({
-    config,
-    account: backend.account,
-    logger,
-    audit,
-    scrubber,
-    calls,
-  });
+  const shared = createSharedState();
+  const server = createServer(
+    { config, account: backend.account, logger, audit, scrubber, calls },
+    shared,
+  );
   const transport = new StdioTransport(logger);
   const stop = installShutdown({
     calls,
     logger,
     audit,
     mode: config,
+    // An approval page still asking closes; a deletion it already sent is drained like a call.
+    stopTaking: () => shared.rooms.close(),
     close: async () => {
       await server.close();
       await backend.close();

@@ -70,9 +70,11 @@ export function confirmationSchema<Change extends z.ZodType | undefined = undefi
       expires_at: z.string().describe("When the token stops confirming (ISO 8601, UTC)."),
       hint: z.string().describe("What to do next."),
       reason: z
-        .enum(["cascade_changed", "token_expired"])
+        .enum(["cascade_changed", "token_expired", "awaiting_person"])
         .optional()
-        .describe("Why a confirm that came with a token did not delete."),
+        .describe(
+          "Why no deletion yet: what was shown changed, the token is too old, or the user is still being asked on the approval page in their browser.",
+        ),
       ...changeShape,
     })
     .describe("Present exactly when status is confirmation_required.");

@@ -1,6 +1,6 @@
 import type * as z from "zod";
 import type { Config } from "../config/parse-cli.js";
-import type { Decision, Deletion, Shown } from "../confirmation/deletion.js";
+import type { ConfirmationAnswer, Deletion, Said } from "../confirmation/deletion.js";
 import type { Relayed } from "../confirmation/engine.js";
 import type { PreviewTokens } from "../confirmation/preview-token.js";
 import type { ToolAnswer } from "../results/schema.js";
@@ -29,23 +29,34 @@ export type DeleteOutcome<Sent> =
   /** `joined`: another call was already sending this DELETE; this one waited for its outcome. */
   | { dryRun: false; sent: Sent; joined: boolean };
 
+/** How a deletion reaches Woodpecker: within a call, or on the approval page's behalf. */
+export interface DeletionVia {
+  /** Abort signal, retry reporting and send notice for every Woodpecker request. */
+  call: CallOptions;
+  /**
+   * The only way a DELETE is sent: one per account and key in flight, the audit intent line
+   * written first (no DELETE when it cannot be); in a dry run nothing is sent.
+   */
+  sendDelete<Sent>(request: DeleteRequest<Sent>): Promise<DeleteOutcome<Sent>>;
+}
+
+/** What a deleting tool hands the confirmation engine. */
+export type ToolDeletion<Fields, Answer extends Said> = Deletion<Fields, Answer, DeletionVia>;
+
 export interface ToolContext {
   config: Config;
   /** Absent when no API key is configured and the sandbox is off. */
   account: Account | undefined;
   /** Abort signal, retry reporting and send notice for every Woodpecker call the handler makes. */
   call: CallOptions;
-  /** The confirmation engine, with this call's channels to a person. */
-  confirm<Fields>(
-    deletion: Deletion<Fields>,
-    shown: Shown<Fields>,
-    relayed: Relayed,
-  ): Promise<Decision<Fields>>;
   /**
-   * The only way a handler sends a DELETE: one per key in flight, the audit intent line written
-   * first (no DELETE when it cannot be); in a dry run nothing is sent.
+   * The confirmation engine, with this call's channels to a person: reads the preview, asks,
+   * and carries the deletion out once confirmed; or answers with the question.
    */
-  sendDelete<Sent>(request: DeleteRequest<Sent>): Promise<DeleteOutcome<Sent>>;
+  delete<Fields, Answer extends Said>(
+    deletion: ToolDeletion<Fields, Answer>,
+    relayed: Relayed,
+  ): Promise<Answer | ConfirmationAnswer<Fields>>;
 }
 
 export interface ToolAnnotationHints {

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ChangeReport, Deletion, Shown } from "../confirmation/deletion.js";
+import type { ChangeReport, Shown } from "../confirmation/deletion.js";
 import type { Cascade } from "../confirmation/preview-token.js";
 import { itemChange } from "../confirmation/shown-cascades.js";
 import {
@@ -10,6 +10,7 @@ import {
 } from "../results/failure.js";
 import {
   CascadeChangeSchema,
+  type ConfirmedBy,
   ConfirmedBySchema,
   confirmationSchema,
   type Preview,
@@ -22,7 +23,7 @@ import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import { isPlainEmail, normalizeDomainName } from "../woodpecker/domain-name.js";
 import type { Mailbox } from "../woodpecker/responses.js";
 import { explainFailures } from "./api-failure.js";
-import { DELETES, defineTool } from "./define.js";
+import { DELETES, type DeletionVia, defineTool, type ToolDeletion } from "./define.js";
 import {
   domainMeaning,
   domainMeanings,
@@ -84,10 +85,7 @@ export const deleteDomain = defineTool({
   }),
   outputSchema,
   target: ({ domain_name }) => ({ domain_name }),
-  async handler(
-    { domain_name, confirm, preview_token },
-    context,
-  ): Promise<ToolAnswer<typeof outputSchema>> {
+  async handler({ domain_name, confirm, preview_token }, context): Promise<Answer> {
     const domain = displayDomain(domain_name);
     if (context.config.protectedDomains.has(domain_name)) {
       throw new ToolFailure(
@@ -98,53 +96,63 @@ export const deleteDomain = defineTool({
       );
     }
     const { client } = requireAccount(context);
-    const deletion = domainDeletion(client, domain_name, context.call);
-    const decision = await context.confirm(deletion, await deletion.read(), {
+    return context.delete(domainDeletion(client, domain_name), {
       confirm,
       previewToken: preview_token,
     });
-    if (!decision.confirmed) return decision.answer;
-    const { shown, by } = decision;
-    const { preview } = shown.fields;
-    const outcome = await explainFailures(
-      context.sendDelete({
-        key: `domain:${domain_name}`,
-        description: `DELETE /domains/${domain_name}`,
-        send: (options) => deleteAndSettle(client, domain_name, options),
-      }),
-      { step: "delete", what: `domain ${domain}`, meaning: domainMeaning(domain_name) },
-      { preview },
-    );
-    if (outcome.dryRun) {
-      return {
-        status: "dry_run",
-        domain_name,
-        preview,
-        confirmed_by: by,
-        message: `${shown.words} would be deleted: every check and the confirmation passed, but no DELETE was sent and nothing was deleted.`,
-      };
-    }
-    const { sent } = outcome;
-    const shared = outcome.joined
-      ? " Another call was already deleting this domain, so this one sent no second DELETE."
-      : "";
-    const accepted =
-      sent.settledBy === undefined
-        ? `Woodpecker accepted the deletion of ${shown.words} (HTTP ${sent.status})`
-        : `The deletion of ${shown.words} is under way: an earlier attempt of this DELETE reached Woodpecker before its answer was lost, and a read afterwards shows the domain ${sent.settledBy === "gone" ? "gone" : "still there, being deleted as Woodpecker said"}`;
-    return {
-      status: "deletion_accepted",
-      domain_name,
-      preview,
-      confirmed_by: by,
-      ...(sent.settledBy === undefined
-        ? { http_status: sent.status }
-        : { verified_by_read: true as const }),
-      attempts: sent.attempts,
-      message: `${accepted}. It cannot be undone and runs asynchronously: get_domain follows it, and answers not_found once it is done.${shared}`,
-    };
   },
 });
+
+type Answer = ToolAnswer<typeof outputSchema>;
+
+/** Sends the DELETE of what the person agreed to, and says what came of it. */
+async function carryOut(
+  client: WoodpeckerClient,
+  domainName: string,
+  shown: Shown<Fields>,
+  by: ConfirmedBy,
+  via: DeletionVia,
+): Promise<Answer> {
+  const domain = displayDomain(domainName);
+  const { preview } = shown.fields;
+  const outcome = await explainFailures(
+    via.sendDelete({
+      key: `domain:${domainName}`,
+      description: `DELETE /domains/${domainName}`,
+      send: (options) => deleteAndSettle(client, domainName, options),
+    }),
+    { step: "delete", what: `domain ${domain}`, meaning: domainMeaning(domainName) },
+    { preview },
+  );
+  if (outcome.dryRun) {
+    return {
+      status: "dry_run",
+      domain_name: domainName,
+      preview,
+      confirmed_by: by,
+      message: `${shown.words} would be deleted: every check and the confirmation passed, but no DELETE was sent and nothing was deleted.`,
+    };
+  }
+  const { sent } = outcome;
+  const shared = outcome.joined
+    ? " Another call was already deleting this domain, so this one sent no second DELETE."
+    : "";
+  const accepted =
+    sent.settledBy === undefined
+      ? `Woodpecker accepted the deletion of ${shown.words} (HTTP ${sent.status})`
+      : `The deletion of ${shown.words} is under way: an earlier attempt of this DELETE reached Woodpecker before its answer was lost, and a read afterwards shows the domain ${sent.settledBy === "gone" ? "gone" : "still there, being deleted as Woodpecker said"}`;
+  return {
+    status: "deletion_accepted",
+    domain_name: domainName,
+    preview,
+    confirmed_by: by,
+    ...(sent.settledBy === undefined
+      ? { http_status: sent.status }
+      : { verified_by_read: true as const }),
+    attempts: sent.attempts,
+    message: `${accepted}. It cannot be undone and runs asynchronously: get_domain follows it, and answers not_found once it is done.${shared}`,
+  };
+}
 
 /** What the DELETE ended in: Woodpecker's answer, or a read that settled an ambiguous one. */
 interface Sent {
@@ -193,16 +201,16 @@ async function deleteAndSettle(
 function domainDeletion(
   client: WoodpeckerClient,
   domainName: string,
-  call: CallOptions,
-): Deletion<Fields> {
+): ToolDeletion<Fields, Answer> {
   return {
     binding: { tool: "delete_domain", target: domainName },
     name: displayDomain(domainName),
     confirmValue: domainName,
     valueKind: "the domain name",
     accepts: (value) => namesDomain(value, domainName),
-    read: () => readPreview(client, domainName, call),
+    read: (via) => readPreview(client, domainName, via.call),
     change: mailboxChange,
+    carryOut: (shown, by, via) => carryOut(client, domainName, shown, by, via),
   };
 }
 
@@ -256,7 +264,7 @@ function question(preview: Preview, mailboxes: readonly Mailbox[]): Shown<Fields
     count !== listed
       ? `${countNote(preview)}. Every mailbox on the domain is deleted with it and cannot be recovered${listed === 0 ? "." : ". Those it listed:"}`
       : count === 0
-        ? "It has no mailboxes. This cannot be undone."
+        ? "It has no mailboxes."
         : `${count === 1 ? "Its mailbox is" : `Its ${count} mailboxes are`} deleted with it and cannot be recovered:`;
   return {
     title: `Delete ${domain} for good?`,

@@ -1,8 +1,9 @@
 import * as z from "zod";
-import type { ChangeReport, Deletion, Shown } from "../confirmation/deletion.js";
+import type { ChangeReport, Shown } from "../confirmation/deletion.js";
 import type { Cascade } from "../confirmation/preview-token.js";
 import { COMMON_ERROR_KINDS, CONFIRMATION_ERROR_KINDS, ToolFailure } from "../results/failure.js";
 import {
+  type ConfirmedBy,
   ConfirmedBySchema,
   confirmationSchema,
   type CredentialSummary,
@@ -12,7 +13,7 @@ import {
 } from "../results/schema.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import { explainFailures, type HttpFailure, type Meaning } from "./api-failure.js";
-import { DELETES, defineTool } from "./define.js";
+import { DELETES, type DeletionVia, defineTool, type ToolDeletion } from "./define.js";
 import { CredentialIdInput, PreviewTokenInput } from "./inputs.js";
 import { requireAccount } from "./require-account.js";
 import { isPlainValue, quotedFromWoodpecker } from "./wording.js";
@@ -58,65 +59,74 @@ export const deleteMicrosoftCredential = defineTool({
   }),
   outputSchema,
   target: ({ credential_id }) => ({ credential_id }),
-  async handler(
-    { credential_id, confirm, preview_token },
-    context,
-  ): Promise<ToolAnswer<typeof outputSchema>> {
+  async handler({ credential_id, confirm, preview_token }, context): Promise<Answer> {
     const { client } = requireAccount(context);
-    const deletion = credentialDeletion(client, credential_id, context.call);
-    const decision = await context.confirm(deletion, await deletion.read(), {
+    return context.delete(credentialDeletion(client, credential_id), {
       confirm: confirm === undefined ? undefined : String(confirm),
       previewToken: preview_token,
     });
-    if (!decision.confirmed) return decision.answer;
-    const { shown, by } = decision;
-    const { credential } = shown.fields;
-    const outcome = await explainFailures(
-      context.sendDelete({
-        key: `credential:${credential_id}`,
-        description: `DELETE /mailboxes/microsoft/credentials/${credential_id}`,
-        send: (options) => client.deleteMicrosoftCredential(credential_id, options),
-      }),
-      { step: "delete", what: deletion.name, meaning: credentialMeaning(deletion.name) },
-      { credential },
-    );
-    const named = `${shown.words}.${shown.quoted === undefined ? "" : ` ${shown.quoted}`}`;
-    if (outcome.dryRun) {
-      return {
-        status: "dry_run",
-        credential_id,
-        credential,
-        confirmed_by: by,
-        message: `It exists and would be deleted; every check and the confirmation passed, but no DELETE was sent and nothing was deleted: ${named}`,
-      };
-    }
-    return {
-      status: "deleted",
-      credential_id,
-      credential,
-      confirmed_by: by,
-      http_status: outcome.sent.status,
-      attempts: outcome.sent.attempts,
-      message: `Deleted (HTTP ${outcome.sent.status}); this cannot be undone: ${named}`,
-    };
   },
 });
+
+type Answer = ToolAnswer<typeof outputSchema>;
+
+/** Sends the DELETE of the credential the person agreed to, and says what came of it. */
+async function carryOut(
+  client: WoodpeckerClient,
+  credentialId: number,
+  shown: Shown<Fields>,
+  by: ConfirmedBy,
+  via: DeletionVia,
+): Promise<Answer> {
+  const { credential } = shown.fields;
+  const name = credentialName(credentialId);
+  const outcome = await explainFailures(
+    via.sendDelete({
+      key: `credential:${credentialId}`,
+      description: `DELETE /mailboxes/microsoft/credentials/${credentialId}`,
+      send: (options) => client.deleteMicrosoftCredential(credentialId, options),
+    }),
+    { step: "delete", what: name, meaning: credentialMeaning(name) },
+    { credential },
+  );
+  const named = `${shown.words}.${shown.quoted === undefined ? "" : ` ${shown.quoted}`}`;
+  if (outcome.dryRun) {
+    return {
+      status: "dry_run",
+      credential_id: credentialId,
+      credential,
+      confirmed_by: by,
+      message: `It exists and would be deleted; every check and the confirmation passed, but no DELETE was sent and nothing was deleted: ${named}`,
+    };
+  }
+  return {
+    status: "deleted",
+    credential_id: credentialId,
+    credential,
+    confirmed_by: by,
+    http_status: outcome.sent.status,
+    attempts: outcome.sent.attempts,
+    message: `Deleted (HTTP ${outcome.sent.status}); this cannot be undone: ${named}`,
+  };
+}
+
+const credentialName = (credentialId: number) => `Microsoft credential ${credentialId}`;
 
 /** What delete_microsoft_credential hands the confirmation engine. */
 function credentialDeletion(
   client: WoodpeckerClient,
   credentialId: number,
-  call: CallOptions,
-): Deletion<Fields> {
-  const name = `Microsoft credential ${credentialId}`;
+): ToolDeletion<Fields, Answer> {
+  const name = credentialName(credentialId);
   return {
     binding: { tool: "delete_microsoft_credential", target: String(credentialId) },
     name,
     confirmValue: String(credentialId),
     valueKind: "the credential id",
     accepts: (value) => value.trim() === String(credentialId),
-    read: () => readPreview(client, credentialId, call),
+    read: (via) => readPreview(client, credentialId, via.call),
     change: detailsChange,
+    carryOut: (shown, by, via) => carryOut(client, credentialId, shown, by, via),
   };
 }
 
@@ -126,7 +136,7 @@ async function readPreview(
   credentialId: number,
   call: CallOptions,
 ): Promise<Shown<Fields>> {
-  const name = `Microsoft credential ${credentialId}`;
+  const name = credentialName(credentialId);
   const { data: credentials } = await explainFailures(client.listMicrosoftCredentials(call), {
     step: "preview",
     what: name,
@@ -167,7 +177,7 @@ async function readPreview(
     ...(nameQuoted === undefined ? {} : { quoted: `Woodpecker's name for it: ${nameQuoted}.` }),
     question: {
       title: `Delete ${name} for good?`,
-      lead: "It cannot be undone. Woodpecker's record of it:",
+      lead: "Woodpecker's record of it:",
       items: [
         `name (as Woodpecker has it): ${nameQuoted ?? "none"}`,
         `tenant: ${tenant}`,

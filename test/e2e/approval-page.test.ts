@@ -1,119 +1,16 @@
-import { request as httpRequest } from "node:http";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import type { SandboxMailbox } from "../../src/sandbox/seed.js";
-import { describeInChromium, launchChromium } from "../helpers/chromium.js";
+import { expect, it } from "vitest";
+import { mailbox, raw, rawWithBody, useApprovalPages } from "../helpers/approval-page.js";
+import { describeInChromium } from "../helpers/chromium.js";
 import { type SpawnedServer, type SpawnOptions, useWoodpecker } from "../helpers/spawn.js";
-import { waitFor } from "../helpers/wait.js";
 
 // The approval page, through the built bin, with a real Chromium playing the person: the server
-// opens the page through BROWSER (here a stub that hands its address to the test), or offers it
+// opens the page through BROWSER (a stub that hands its address to the test), or offers it
 // through URL-mode elicitation; the person reads it, types the name, and presses a button.
 
-const STUB = fileURLToPath(new URL("../helpers/browser-stub.mjs", import.meta.url));
 const e2e = useWoodpecker();
-
-let browser: Browser;
-let context: BrowserContext;
-let urlsFile: string;
-let folder: string;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-beforeEach(async () => {
-  folder = mkdtempSync(join(tmpdir(), "approval-"));
-  urlsFile = join(folder, "urls");
-  writeFileSync(urlsFile, "");
-  context = await browser.newContext();
-});
-afterEach(async () => {
-  await context.close();
-  rmSync(folder, { recursive: true, force: true });
-});
-
-/** The environment of a server that opens the approval page through the stub browser. */
-function pageEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...e2e.env(),
-    WOODPECKER_APPROVAL: "browser",
-    BROWSER: `${process.execPath} ${STUB}`,
-    APPROVAL_URLS: urlsFile,
-    ...extra,
-  };
-}
-
-const start = (env: Record<string, string> = {}, options: Omit<SpawnOptions, "env"> = {}) =>
-  e2e.spawn({ ...options, env: pageEnv(env) });
-
-/** The address of the `n`th page the server opened (1 for the first). */
-async function openedPage(n = 1): Promise<string> {
-  const urls = () => readFileSync(urlsFile, "utf8").split("\n").filter(Boolean);
-  await waitFor(() => urls().length >= n, { what: `approval page ${n} to be opened` });
-  return urls()[n - 1] ?? "";
-}
-
-/** The person: opens the page, reads it, types, and presses a button. */
-async function answer(
-  url: string,
-  typed: string | undefined,
-  button: "Delete for good" | "Cancel",
-) {
-  const page = await context.newPage();
-  await page.goto(url);
-  if (typed !== undefined) await page.fill("#confirmation", typed);
-  await page.click(`button:has-text("${button}")`);
-  await page.waitForSelector("p.done");
-  return page;
-}
-
-function mailbox(email: string): SandboxMailbox {
-  return { first_name: "New", last_name: "Hire", email, provider: "GOOGLE", status: "PAID" };
-}
-
-/**
- * Sends one raw request to the page, with whatever Host, Origin and body the test chooses: its
- * status, or "gone" when nothing answers there any more.
- */
-function raw(
-  url: string,
-  options: { method: "GET" | "POST"; host?: string; origin?: string; body?: string },
-): Promise<number | "gone"> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: options.method,
-        headers: {
-          host: options.host ?? target.host,
-          ...(options.origin === undefined ? {} : { origin: options.origin }),
-          ...(options.body === undefined
-            ? {}
-            : { "content-type": "application/x-www-form-urlencoded" }),
-        },
-      },
-      (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      },
-    );
-    request.on("error", (error: NodeJS.ErrnoException) =>
-      error.code === "ECONNREFUSED" || error.code === "ECONNRESET"
-        ? resolve("gone")
-        : reject(error),
-    );
-    request.end(options.body);
-  });
-}
+const pages = useApprovalPages(e2e);
+const { start, openedPage, answer } = pages;
 
 function everythingSeen(server: SpawnedServer): string {
   return [...server.stdoutMessages, server.stderr.join("")].join("\n");
@@ -125,19 +22,24 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
     const url = await openedPage();
     const page = await answer(url, "PiedPiper.com", "Delete for good");
-    expect(await page.textContent("p.done")).toMatch(/^Confirmed\./);
+    // The page says what came of it, in words.
+    expect(await page.textContent("p.done")).toMatch(
+      /^Woodpecker accepted the deletion of piedpiper.com and its 3 mailboxes: .* \(HTTP 202\)/,
+    );
     const { result } = await call;
     expect(result).toMatchObject({ status: "deletion_accepted", confirmed_by: "page" });
     expect(e2e.woodpecker.sent("DELETE")).toEqual(["DELETE /domains/piedpiper.com"]);
+    // The page's deletion is audited as a call's (intent, then outcome); the call that waited
+    // for it, as one that joined it.
+    const audit = server.logEntries().filter((entry) => entry.audit !== undefined);
     expect(
-      server
-        .logEntries()
-        .filter((entry) => entry.audit === "outcome")
-        .at(-1),
-    ).toMatchObject({
-      outcome: "deletion_accepted",
-      confirmed_by: "page",
-    });
+      audit.map((entry) => [entry.audit, entry.outcome, entry.delete_sent, entry.joined]),
+    ).toEqual([
+      ["intent", undefined, undefined, undefined],
+      ["outcome", "deletion_accepted", true, false],
+      ["outcome", "deletion_accepted", true, true],
+    ]);
+    expect(audit.every((entry) => entry.confirmed_by === "page")).toBe(true);
     const { port, pathname } = new URL(url);
     expect(everythingSeen(server)).not.toContain(pathname.slice("/approve/".length));
     expect(everythingSeen(server)).not.toContain(`127.0.0.1:${port}`);
@@ -149,7 +51,7 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     domain?.mailboxes.push(...Array.from({ length: 13 }, (_, i) => mailbox(`m${i}@hooli.com`)));
     const server = await start();
     const call = server.call("delete_domain", { domain_name: "hooli.com" });
-    const page = await context.newPage();
+    const page = await pages.context.newPage();
     await page.goto(await openedPage());
     expect(await page.textContent("h1")).toBe("Delete hooli.com for good?");
     expect(await page.textContent(".irreversible")).toBe("This cannot be undone.");
@@ -165,40 +67,71 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     expect((await call).result.error?.kind).toBe("cancelled_by_user");
   });
 
-  it.each([
-    [
-      "another name",
-      "hooli.com",
-      "Delete for good",
-      /the value typed on the approval page was not piedpiper.com/,
-    ],
-    [
-      "nothing",
-      "",
-      "Delete for good",
-      /the value typed on the approval page was not piedpiper.com/,
-    ],
-    ["Cancel", undefined, "Cancel", /the user declined the approval page/],
-  ] as const)(
-    "typing %s, or pressing Cancel, deletes nothing",
-    async (_label, typed, button, why) => {
-      const server = await start();
-      const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
-      const page = await answer(await openedPage(), typed, button);
-      expect(await page.textContent("p.done")).toMatch(/^Not deleted/);
-      const { result } = await call;
-      expect(result.error?.kind).toBe("cancelled_by_user");
-      expect(result.message).toMatch(why);
-      expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
-    },
-  );
+  it("a wrong name shows the page again with what was wrong; then the right name deletes", async () => {
+    const server = await start();
+    const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
+    const page = await pages.visit(await openedPage());
+    await pages.press(page, "hooli.com", "Delete for good");
+    expect(await page.textContent(".problem")).toBe(
+      "That is not piedpiper.com. Type it exactly as shown (4 tries left), or press Cancel.",
+    );
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+    await pages.press(page, "piedpiper.com", "Delete for good");
+    expect(await page.textContent("p.done")).toMatch(/^Woodpecker accepted the deletion/);
+    expect((await call).result).toMatchObject({
+      status: "deletion_accepted",
+      confirmed_by: "page",
+    });
+    expect(e2e.woodpecker.sent("DELETE")).toEqual(["DELETE /domains/piedpiper.com"]);
+  });
 
-  it("no answer within WOODPECKER_ELICITATION_TIMEOUT_MS deletes nothing, and the page is gone", async () => {
-    const server = await start({ WOODPECKER_ELICITATION_TIMEOUT_MS: "1500" });
-    const { result } = await server.call("delete_domain", { domain_name: "piedpiper.com" });
+  it("five wrong names end the page as the person's no", async () => {
+    const server = await start();
+    const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
+    const page = await pages.visit(await openedPage());
+    for (let left = 4; left >= 1; left -= 1) {
+      await pages.press(page, `piedpiper${left}.com`, "Delete for good");
+      expect(await page.textContent(".problem")).toContain(
+        `(${left} ${left === 1 ? "try" : "tries"} left)`,
+      );
+    }
+    await pages.press(page, "pied-piper.com", "Delete for good");
+    expect(await page.textContent("p.done")).toMatch(
+      /^Not deleted: the value typed on the approval page was not piedpiper.com/,
+    );
+    const { result } = await call;
     expect(result.error?.kind).toBe("cancelled_by_user");
-    expect(result.message).toMatch(/the approval page got no answer within 2 s/);
-    expect(await raw(await openedPage(), { method: "GET" })).toBe("gone");
+    expect(result.message).toMatch(/the value typed on the approval page was not piedpiper.com/);
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+  });
+
+  it("an empty field is refused by the page itself, and counts as no try", async () => {
+    const server = await start();
+    const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
+    const url = await openedPage();
+    const page = await pages.visit(url);
+    await page.click('button:has-text("Delete for good")');
+    // The browser does not send the form: the field is required.
+    expect(
+      await page.evaluate('document.querySelector("#confirmation").validity.valueMissing'),
+    ).toBe(true);
+    expect(await page.locator(".problem").count()).toBe(0);
+    // A form sent empty all the same (a browser that ignores `required`) is asked again.
+    const nonce = await page.getAttribute('input[name="nonce"]', "value");
+    const { origin } = new URL(url);
+    const empty = await rawWithBody(url, {
+      method: "POST",
+      origin,
+      body: `nonce=${nonce}&confirmation=+&action=delete`,
+    });
+    expect(empty).toMatchObject({ status: 200 });
+    expect(empty === "gone" ? "" : empty.body).toContain(
+      "Type piedpiper.com to confirm, or press Cancel.",
+    );
+    await pages.press(page, undefined, "Cancel");
+    const { result } = await call;
+    expect(result.error?.kind).toBe("cancelled_by_user");
+    expect(result.message).toMatch(/the user declined the approval page/);
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
@@ -208,7 +141,7 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
     const url = await openedPage();
     const { origin } = new URL(url);
-    const page = await context.newPage();
+    const page = await pages.context.newPage();
     await page.goto(url);
     const nonce = await page.getAttribute('input[name="nonce"]', "value");
     const yes = `nonce=${nonce}&confirmation=piedpiper.com&action=delete`;
@@ -241,7 +174,7 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
     const url = await openedPage();
     const requested: string[] = [];
-    const page = await context.newPage();
+    const page = await pages.context.newPage();
     page.on("request", (request) => requested.push(request.url()));
     const response = await page.goto(url);
     const policy = response?.headers()["content-security-policy"] ?? "";
@@ -260,7 +193,7 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     const server = await start();
     const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
     const url = await openedPage();
-    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const noScript = await pages.browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await noScript.newPage();
       await page.goto(url);
@@ -278,10 +211,10 @@ describeInChromium("the approval page, opened in the person's browser", () => {
 
   it("says dry run and sandbox above everything, and deletes nothing in a dry run", async () => {
     const server = await e2e.spawn({
-      env: { ...pageEnv({ WOODPECKER_SANDBOX: "true", WOODPECKER_DRY_RUN: "true" }) },
+      env: { ...pages.pageEnv({ WOODPECKER_SANDBOX: "true", WOODPECKER_DRY_RUN: "true" }) },
     });
     const call = server.call("delete_domain", { domain_name: "hooli.com" });
-    const page = await context.newPage();
+    const page = await pages.context.newPage();
     await page.goto(await openedPage());
     expect(await page.locator(".banner").allTextContents()).toEqual([
       "Dry run: nothing is deleted, whatever you answer.",
@@ -299,7 +232,7 @@ describeInChromium("the approval page, opened in the person's browser", () => {
   it("shows a credential and takes its id", async () => {
     const server = await start();
     const call = server.call("delete_microsoft_credential", { credential_id: 22334466 });
-    const page = await context.newPage();
+    const page = await pages.context.newPage();
     await page.goto(await openedPage());
     expect(await page.textContent("h1")).toBe("Delete Microsoft credential 22334466 for good?");
     expect(await page.locator("ul.items li").allTextContents()).toEqual([
@@ -313,24 +246,23 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     expect((await call).result).toMatchObject({ status: "deleted", confirmed_by: "page" });
   });
 
-  it("a cascade that changes while the page is open is shown again, with what changed", async () => {
+  it("a cascade that changes while the page is open is shown on the same page, with what changed", async () => {
     const server = await start();
     const call = server.call("delete_domain", { domain_name: "hooli.com" });
-    const first = await openedPage(1);
+    const page = await pages.visit(await openedPage());
     e2e.woodpecker.simulation.findDomain("hooli.com")?.mailboxes.push(mailbox("late@hooli.com"));
-    await answer(first, "hooli.com", "Delete for good");
-    const page = await context.newPage();
-    await page.goto(await openedPage(2));
+    await pages.press(page, "hooli.com", "Delete for good");
     expect(await page.textContent(".note")).toMatch(
-      /changed while you were deciding \(added: late@hooli.com; Woodpecker's count went from 2 mailboxes to 3\)/,
+      /changed since this page was shown \(added: late@hooli.com; Woodpecker's count went from 2 mailboxes to 3\)/,
     );
     expect(await page.locator("ul.items li").allTextContents()).toContain("late@hooli.com (PAID)");
-    await page.fill("#confirmation", "hooli.com");
-    await page.click('button:has-text("Delete for good")');
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+    await pages.press(page, "hooli.com", "Delete for good");
     expect((await call).result).toMatchObject({
       status: "deletion_accepted",
       preview: { mailboxes_count: 3 },
     });
+    expect(pages.openedCount()).toBe(1);
   });
 
   it("WOODPECKER_CONFIRMATION=person: the page confirms, and the agent's relayed yes still asks the person", async () => {

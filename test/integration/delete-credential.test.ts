@@ -117,7 +117,7 @@ describe("delete_microsoft_credential: the preview and the confirmation", () => 
     expect(result).toMatchObject({ status: "deleted", confirmed_by: "form" });
     expect(prompts).toEqual([
       [
-        "Delete Microsoft credential 22334466 for good? It cannot be undone. Woodpecker's record of it:",
+        "Delete Microsoft credential 22334466 for good? Woodpecker's record of it:",
         '• name (as Woodpecker has it): "Old test app"',
         "• tenant: 0f3c1a52-7d2e-4b8a-9c41-6e5d2b7a8f90",
         "• client: 5a9e2c71-3b4d-4f6a-8e1c-2d7b9f0a6c35",

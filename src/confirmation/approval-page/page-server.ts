@@ -1,48 +1,53 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { PersonAnswer, PersonQuestion } from "../person.js";
-import { answeredPage, questionPage } from "./template.js";
 import { readRequestBody } from "../../read-request-body.js";
 
 /** A form post larger than this is not an answer. */
 const MAX_POST_BYTES = 16 * 1024;
 
-/** One approval page, for one question of one call. */
-export interface ApprovalPage {
+/** A page to send: its status, and its HTML made with the style's nonce. */
+export interface Rendered {
+  status: number;
+  html: (styleNonce: string) => string;
+}
+
+/** What the page shows and does; `undefined` once it has nothing more to show. */
+export interface PageHandlers {
+  /** GET: the page as it stands, with `nonce` for its form. */
+  show(nonce: string): Rendered | undefined;
+  /** A POST carrying a nonce this page issued; `nonce` is for the form of the page it answers. */
+  answer(form: URLSearchParams, nonce: string): Promise<Rendered | undefined>;
+}
+
+/** One page served on loopback. */
+export interface ServedPage {
   /**
    * Its address: 127.0.0.1, a port of its own, a path of 128 random bits. It goes to the person's
    * browser (or the client, to show the person) and nowhere else: never a result, a log or an
    * agent.
    */
   readonly url: string;
-  /** The person's answer, `no_answer` at the time limit, `cancelled` when the call is. */
-  readonly answer: Promise<PersonAnswer>;
-  /** Whether the page was shown at least once. */
+  /** Whether it was shown at least once. */
   readonly shown: boolean;
-  /** Takes the page down unanswered: nobody could be shown it (`unreachable`). */
-  withdraw(): void;
+  /** Makes the forms rendered so far unable to answer: what they showed is out of date. */
+  forgetNonces(): void;
+  /** Stops serving, once what is being sent went out. */
+  close(): void;
 }
 
 /**
- * Serves one approval page on loopback until it is answered, the time is up or the call is
- * cancelled, then stops. It answers only requests whose Host is its own address, takes the answer
- * only by a POST from its own origin carrying the page's nonce, once, and sends a strict
- * Content-Security-Policy: no script, nothing from outside. It works without JavaScript.
+ * Serves one page on loopback at an unguessable path. It answers only requests whose Host is its
+ * own address, takes answers only by a POST from its own origin carrying a nonce of one of its
+ * renderings, and sends a strict Content-Security-Policy: no script, nothing from outside. It
+ * works without JavaScript.
  */
-export async function serveApprovalPage(
-  question: PersonQuestion,
-  options: { timeoutMs: number; signal: AbortSignal },
-): Promise<ApprovalPage> {
+export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
   const path = `/approve/${randomBytes(16).toString("base64url")}`;
-  const nonce = randomBytes(16).toString("base64url");
-  let settle: (answer: PersonAnswer) => void = () => undefined;
-  const answer = new Promise<PersonAnswer>((resolve) => {
-    settle = resolve;
-  });
-  const state = { shown: false, answered: false };
+  const nonces = new Set<string>();
+  const state = { shown: false };
   const server = createServer((request, response) => {
-    void handle(request, response).catch(() => send(response, 400, "Bad request"));
+    handle(request, response).catch(() => send(response, 400, "Bad request"));
     // A refused request's body is read and dropped, so that its connection closes cleanly.
     response.once("finish", () => request.resume());
   });
@@ -57,13 +62,14 @@ export async function serveApprovalPage(
       send(response, 404, "Not found.");
       return;
     }
-    if (state.answered) {
-      send(response, 410, "This page was already answered. You can close it.");
-      return;
-    }
     if (request.method === "GET") {
-      state.shown = true;
-      sendPage(response, 200, (styleNonce) => questionPage(question, { nonce, styleNonce }));
+      const nonce = randomBytes(16).toString("base64url");
+      const rendered = handlers.show(nonce);
+      if (rendered !== undefined) {
+        nonces.add(nonce);
+        state.shown = true;
+      }
+      sendPage(response, rendered);
       return;
     }
     if (request.method !== "POST") {
@@ -75,51 +81,32 @@ export async function serveApprovalPage(
       return;
     }
     const form = await readForm(request);
-    if (form === undefined || form.get("nonce") !== nonce) {
-      send(response, 403, "This answer did not come from this page.");
+    const nonce = form?.get("nonce");
+    if (form === undefined || nonce === null || nonce === undefined || !nonces.has(nonce)) {
+      send(response, 403, "This answer did not come from this page as it now stands: reload it.");
       return;
     }
-    // Another answer may have come in while this one was read: only the first counts.
-    if (state.answered) {
-      send(response, 410, "This page was already answered. You can close it.");
-      return;
-    }
-    const given = answerOf(form, question);
-    state.answered = true;
-    sendPage(response, 200, (styleNonce) => answeredPage(question, given, styleNonce));
-    settle(given);
+    const next = randomBytes(16).toString("base64url");
+    const rendered = await handlers.answer(form, next);
+    // Added after the answer: one that changed what the page shows forgets the older forms.
+    if (rendered !== undefined) nonces.add(next);
+    sendPage(response, rendered);
   }
 
-  const timer = setTimeout(() => settle("no_answer"), options.timeoutMs);
-  const onAbort = () => settle("cancelled");
-  options.signal.addEventListener("abort", onAbort, { once: true });
-  if (options.signal.aborted) settle("cancelled");
-  void answer.then(() => {
-    clearTimeout(timer);
-    options.signal.removeEventListener("abort", onAbort);
-    state.answered = true;
-    // The answer page goes out first; then the page dies with its question.
-    setImmediate(() => {
-      server.close();
-      server.closeAllConnections();
-    });
-  });
   return {
     url: `${origin.url}${path}`,
-    answer,
     get shown() {
       return state.shown;
     },
-    withdraw: () => settle("unreachable"),
+    forgetNonces: () => nonces.clear(),
+    close() {
+      // What is being sent goes out first; then the page is gone.
+      setImmediate(() => {
+        server.close();
+        server.closeAllConnections();
+      });
+    },
   };
-}
-
-function answerOf(form: URLSearchParams, question: PersonQuestion): PersonAnswer {
-  const action = form.get("action");
-  if (action === "cancel") return "declined";
-  const typed = form.get("confirmation");
-  if (action !== "delete" || typed === null) return "malformed";
-  return question.accepts(typed) ? "confirmed" : "wrong_value";
 }
 
 /** A POST from this page: its Origin (or, without one, its Referer) is this page's own. */
@@ -140,6 +127,7 @@ function listen(server: ReturnType<typeof createServer>): Promise<{ host: string
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
       const { port } = server.address() as AddressInfo;
       resolve({ host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` });
     });
@@ -155,19 +143,19 @@ const HEADERS = {
   "x-frame-options": "DENY",
 };
 
-function sendPage(
-  response: ServerResponse,
-  status: number,
-  render: (styleNonce: string) => string,
-): void {
+function sendPage(response: ServerResponse, rendered: Rendered | undefined): void {
+  if (rendered === undefined) {
+    send(response, 410, "This page was already answered. You can close it.");
+    return;
+  }
   const styleNonce = randomBytes(16).toString("base64");
   response
-    .writeHead(status, {
+    .writeHead(rendered.status, {
       ...HEADERS,
       "content-type": "text/html; charset=utf-8",
       "content-security-policy": `default-src 'none'; style-src 'nonce-${styleNonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     })
-    .end(render(styleNonce));
+    .end(rendered.html(styleNonce));
 }
 
 function send(response: ServerResponse, status: number, text: string): void {

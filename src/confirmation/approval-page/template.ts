@@ -1,4 +1,4 @@
-import type { PersonAnswer, PersonQuestion } from "../person.js";
+import type { PersonQuestion } from "../person.js";
 
 // The approval page: plain HTML and one stylesheet, no script and nothing from outside, so that it
 // works with JavaScript off and under a Content-Security-Policy of `default-src 'none'`. Every
@@ -39,30 +39,34 @@ button { font: inherit; font-weight: 600; border-radius: 8px; padding: .65rem 1.
   cursor: pointer; border: 1px solid var(--line); background: var(--paper); color: var(--ink); }
 button.delete { background: var(--danger); border-color: var(--danger); color: #fff; }
 .done { font-size: 1.1rem; }
+.account { color: var(--muted); margin: -.5rem 0 1rem; overflow-wrap: anywhere; }
+.problem { color: var(--danger); font-weight: 600; margin: 0 0 .4rem; }
 footer { color: var(--muted); font-size: .8rem; margin-top: 1rem; text-align: center; }
 `;
 
 export function questionPage(
   question: PersonQuestion,
-  nonces: { nonce: string; styleNonce: string },
+  options: { nonce: string; styleNonce: string; account: string; problem?: string },
 ): string {
   const items = question.items.map((item) => `<li>${escape(item)}</li>`).join("\n");
   return page(
     question.title,
-    nonces.styleNonce,
+    options.styleNonce,
     `${banners(question)}
 <p class="source">An AI agent asked to delete this. Only you can confirm it.</p>
 <h1>${escape(question.title)}</h1>
+<p class="account">Account: ${escape(options.account)}</p>
 <p class="irreversible">This cannot be undone.</p>
 ${question.note === undefined ? "" : `<p class="note">${escape(question.note)}</p>`}
 <p>${escape(question.lead)}</p>
 ${items === "" ? "" : `<ul class="items">\n${items}\n</ul>`}
 <form method="post">
-  <input type="hidden" name="nonce" value="${escape(nonces.nonce)}">
+  <input type="hidden" name="nonce" value="${escape(options.nonce)}">
   <label for="confirmation">${escape(question.instruction)}</label>
+  ${options.problem === undefined ? "" : `<p class="problem" id="problem">${escape(options.problem)}</p>`}
   <input type="text" id="confirmation" name="confirmation" autocomplete="off"
-    autocapitalize="off" spellcheck="false" autofocus
-    placeholder="${escape(question.fieldTitle)}">
+    autocapitalize="off" spellcheck="false" autofocus required
+    ${options.problem === undefined ? "" : `aria-describedby="problem" `}placeholder="${escape(question.fieldTitle)}">
   <div class="actions">
     <button class="delete" type="submit" name="action" value="delete">Delete for good</button>
     <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
@@ -71,23 +75,18 @@ ${items === "" ? "" : `<ul class="items">\n${items}\n</ul>`}
   );
 }
 
-export function answeredPage(
+/** The page once it is over: what came of the person's answer, in words. */
+export function outcomePage(
   question: PersonQuestion,
-  answer: PersonAnswer,
+  outcome: { ok: boolean; text: string },
   styleNonce: string,
 ): string {
-  const said =
-    answer === "confirmed"
-      ? "Confirmed. The deletion goes ahead only if nothing changed since this page was shown; the agent will say what happened."
-      : answer === "wrong_value"
-        ? "Not deleted: what you typed was not the name asked for. Nothing was deleted."
-        : "Not deleted: you cancelled. Nothing was deleted.";
   return page(
     question.title,
     styleNonce,
     `${banners(question)}
 <h1>${escape(question.title)}</h1>
-<p class="done">${escape(said)}</p>
+<p class="done ${outcome.ok ? "ok" : "not-done"}">${escape(outcome.text)}</p>
 <p>You can close this tab.</p>`,
   );
 }
@@ -106,7 +105,7 @@ function page(title: string, styleNonce: string, body: string): string {
 <div class="card">
 ${body}
 </div>
-<footer>woodpecker-mcp-destructive · approval page on this computer only · single use</footer>
+<footer>woodpecker-mcp-destructive · approval page on this computer only</footer>
 </main>
 </body>
 </html>
