@@ -194,6 +194,33 @@ describe("remote mode: confirmation", () => {
 describe("remote mode: each request carries its own account's key", () => {
   const keyOf = (key: string) => ({ "x-woodpecker-api-key": key });
 
+  it("two accounts deleting a domain of the same name at once send two DELETEs, each with its own key", async () => {
+    const server = await replica();
+    const accounts = await Promise.all(
+      [TEST_KEY, OTHER_KEY].map((key) => connectHttp(server.url, keyOf(key))),
+    );
+    const asked = await Promise.all(
+      accounts.map((account) => account.call("delete_domain", { domain_name: "piedpiper.com" })),
+    );
+    woodpecker.faults.push({ type: "hold", method: "DELETE" }, { type: "hold", method: "DELETE" });
+    const confirmed = accounts.map((account, index) =>
+      account.call("delete_domain", {
+        domain_name: "piedpiper.com",
+        confirm: "piedpiper.com",
+        preview_token: asked[index]?.result.confirmation?.preview_token,
+      }),
+    );
+    // Both are at Woodpecker at once: neither waited for the other account's DELETE.
+    await waitFor(() => woodpecker.held === 2, { what: "a DELETE from each account" });
+    woodpecker.release();
+    await Promise.all(confirmed);
+    const keys = woodpecker.requests
+      .filter((request) => request.method === "DELETE")
+      .map((request) => request.headers["x-api-key"]);
+    expect(keys.sort()).toEqual([OTHER_KEY, TEST_KEY].sort());
+    await Promise.all(accounts.map((account) => account.close()));
+  });
+
   it("binds a token to the account whose key asked for it", async () => {
     const server = await replica();
     const first = await connectHttp(server.url, keyOf(TEST_KEY));

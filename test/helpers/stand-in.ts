@@ -94,12 +94,14 @@ export async function startStandIn(
     deletionMs: options.deletionMs ?? 60_000,
     intercept(request, response, answer) {
       const sentKey = request.headers["x-api-key"];
+      const headers = { ...request.headers };
+      // The other keys are other accounts that hold the same domains: the simulation's own.
       if (typeof sentKey === "string" && options.otherKeys?.includes(sentKey)) {
         request.headers["x-api-key"] = options.apiKey ?? TEST_KEY;
       }
       const method = request.method ?? "";
       const path = request.url ?? "/";
-      requests.push({ method, path, headers: { ...request.headers } });
+      requests.push({ method, path, headers });
       const index = faults.findIndex(
         (fault) =>
           (fault.method === undefined || fault.method === method) &&
