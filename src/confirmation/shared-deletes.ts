@@ -7,13 +7,13 @@ interface InFlight {
   waiting: number;
   /** How many attempts of the DELETE have left for Woodpecker so far. */
   attempts: number;
-  onSent: Set<() => void>;
+  onSent: Set<(attempts: number) => void>;
 }
 
 /** What the one call that sends a shared DELETE passes to it. */
 export interface SharedSend {
   signal: AbortSignal;
-  /** Call when the DELETE is on its way to Woodpecker: every waiting call learns it was sent. */
+  /** Call as each attempt of the DELETE leaves for Woodpecker: every waiting call learns it. */
   markSent: () => void;
 }
 
@@ -28,9 +28,11 @@ export class SharedDeletes {
 
   async run<T>(
     key: string,
-    caller: { signal: AbortSignal; onSent: () => void; onJoined: () => void },
+    caller: { signal: AbortSignal; onSent: (attempts: number) => void; onJoined: () => void },
     send: (shared: SharedSend) => Promise<T>,
   ): Promise<{ value: T; joined: boolean }> {
+    // A call cancelled before it got here sends nothing and waits for nothing.
+    if (caller.signal.aborted) throw new ApiError({ type: "cancelled" }, 0);
     let entry = this.#inFlight.get(key);
     const joined = entry !== undefined;
     if (entry === undefined) {
@@ -43,7 +45,7 @@ export class SharedDeletes {
       };
       const markSent = () => {
         created.attempts += 1;
-        for (const listener of created.onSent) listener();
+        for (const listener of created.onSent) listener(created.attempts);
       };
       created.done = send({ signal: created.controller.signal, markSent }).finally(() =>
         this.#inFlight.delete(key),
@@ -54,7 +56,7 @@ export class SharedDeletes {
       entry = created;
     }
     if (joined) caller.onJoined();
-    if (entry.attempts > 0) caller.onSent();
+    if (entry.attempts > 0) caller.onSent(entry.attempts);
     entry.onSent.add(caller.onSent);
     entry.waiting += 1;
     try {

@@ -95,7 +95,10 @@ function deletionVia(
       if (config.dryRun) return { dryRun: true };
       const caller = {
         signal: call.signal,
-        onSent: () => (record.deleteSent = true),
+        onSent: (attempts: number) => {
+          record.deleteSent = true;
+          record.attempts = attempts;
+        },
         onJoined: () =>
           deps.logger.debug(
             { tool: record.tool, target: record.target },
@@ -152,6 +155,7 @@ function detachedDeletions(invocation: Invocation): Detached<DeletionVia> {
         ...opener,
         confirmedBy: by,
         deleteSent: false,
+        attempts: 0,
         joined: false,
         startedAt: performance.now(),
         stop: new AbortController(),

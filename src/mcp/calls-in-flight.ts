@@ -12,6 +12,8 @@ export interface CallRecord {
   confirmedBy: ConfirmedBy | null;
   /** A DELETE this call relied on went out to Woodpecker (its own, or one it joined). */
   deleteSent: boolean;
+  /** How many attempts of that DELETE went out so far. */
+  attempts: number;
   /** The call waited for another call's DELETE of the same target instead of sending its own. */
   joined: boolean;
   startedAt: number;

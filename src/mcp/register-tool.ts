@@ -53,6 +53,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         account: deps.account?.fingerprint ?? null,
         confirmedBy: null,
         deleteSent: false,
+        attempts: 0,
         joined: false,
         startedAt: performance.now(),
         stop,

@@ -73,7 +73,7 @@ function auditInterrupted({ audit, mode, logger }: Running, records: CallRecord[
         outcome: "interrupted",
         reason: null,
         http_status: null,
-        attempts: 0,
+        attempts: record.attempts,
         request_id: null,
         verified_by_read: false,
       }),

@@ -186,8 +186,10 @@ async function deleteAndSettle(
     const said = domainMeaning(domainName)(error.reason)?.reason;
     if (said !== "domain_not_found" && said !== "domain_deletion_in_progress") throw error;
     const settled = { status: error.reason.status, attempts: error.attempts };
+    // A read, not an attempt of the DELETE: it does not count as one.
+    const { onSend: _notAnAttempt, ...read } = options;
     try {
-      await client.getDomain(domainName, options);
+      await client.getDomain(domainName, read);
     } catch (readError) {
       if (isNotFound(readError)) return { ...settled, settledBy: "gone" };
       throw error;

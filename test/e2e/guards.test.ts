@@ -166,6 +166,37 @@ describe("the audit trail cannot be lost", () => {
     expect(audit(raw.logEntries()).at(-1)).toMatchObject({
       outcome: "interrupted",
       delete_sent: true,
+      attempts: 1,
+    });
+  });
+
+  it("a call cut off while a read settles its ambiguous DELETE is audited with the DELETE's attempts, not the read's", async () => {
+    const raw = spawnRaw(env({ WOODPECKER_MAX_RETRIES: "1" }));
+    raw.initialize();
+    await raw.confirmCall(1, "delete_domain", { domain_name: "piedpiper.com" }).then(() => {
+      // The confirm reads the preview again, then its DELETE is carried out but the connection
+      // resets; the retry hears "being deleted", and the read that settles it is held.
+      e2e.woodpecker.faults.push(
+        { type: "delay", ms: 0, method: "GET" },
+        { type: "delay", ms: 0, method: "GET" },
+        { type: "process_then_reset", method: "DELETE" },
+        { type: "hold", method: "GET" },
+      );
+    });
+    await waitFor(() => e2e.woodpecker.held === 1, { what: "the settling read" });
+    expect(e2e.woodpecker.sent().slice(-3)).toEqual([
+      "DELETE /domains/piedpiper.com",
+      "DELETE /domains/piedpiper.com",
+      "GET /domains/piedpiper.com",
+    ]);
+    raw.child.kill("SIGTERM");
+    await shuttingDown(raw);
+    raw.child.kill("SIGTERM");
+    expect(await raw.exited).toBe(1);
+    expect(audit(raw.logEntries()).at(-1)).toMatchObject({
+      outcome: "interrupted",
+      delete_sent: true,
+      attempts: 2,
     });
   });
 
