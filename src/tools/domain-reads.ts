@@ -12,7 +12,8 @@ export interface DomainRead {
 
 /**
  * Reads a domain and its mailboxes, both GETs at once. A 404 from either means the domain is not
- * on the account; any other failure fails the call: nothing is deleted that could not be shown.
+ * on the account, and ends the other read at once; any other failure fails the call: nothing is
+ * deleted that could not be shown.
  */
 export async function readDomain(
   client: WoodpeckerClient,
@@ -20,10 +21,19 @@ export async function readDomain(
   step: "preview" | "read",
   call: CallOptions,
 ): Promise<DomainRead> {
+  const both = new AbortController();
+  const onAbort = () => both.abort();
+  call.signal?.addEventListener("abort", onAbort, { once: true });
+  if (call.signal?.aborted === true) both.abort();
+  const endOnNotFound = (error: unknown) => {
+    if (isNotFound(error)) both.abort();
+    throw error;
+  };
+  const options = { ...call, signal: both.signal };
   const [details, mailboxes] = await Promise.allSettled([
-    client.getDomain(domainName, call),
-    client.listDomainMailboxes(domainName, call),
-  ]);
+    client.getDomain(domainName, options).catch(endOnNotFound),
+    client.listDomainMailboxes(domainName, options).catch(endOnNotFound),
+  ]).finally(() => call.signal?.removeEventListener("abort", onAbort));
   if (details.status === "fulfilled" && mailboxes.status === "fulfilled") {
     return { details: details.value.data, mailboxes: mailboxes.value.data };
   }

@@ -211,6 +211,18 @@ describe("delete_domain: nothing is deleted that could not be shown (fail closed
     expect(result.preview).toMatchObject({ is_ready: false, mailboxes_count: 1 });
   });
 
+  it("a domain Woodpecker does not know is answered at once, without waiting for its other read", async () => {
+    const h = await start();
+    h.woodpecker.faults.push(
+      { type: "hold", method: "GET", path: "/mailboxes" },
+      jsonFault(404, DOMAIN_PAGE[404], {}, { method: "GET" }),
+    );
+    const { result } = await h.call("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result.error).toMatchObject({ kind: "not_found", reason: "domain_not_found" });
+    // The mailboxes' read was still unanswered when the call was: it was given up, not awaited.
+    expect(h.woodpecker.held).toBe(1);
+  });
+
   it("a preview that times out fails the call as a timeout", async () => {
     const h = await start({ env: { WOODPECKER_TIMEOUT_MS: "150" } });
     h.woodpecker.faults.push({ type: "hang", method: "GET", path: "/mailboxes" });
