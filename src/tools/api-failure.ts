@@ -137,21 +137,27 @@ function httpFailure(
     meaning?.because ??
     GENERIC_CAUSE[kind] ??
     "Woodpecker answered in a way its documentation does not describe";
-  const message = `${summary(operation, `${cause} (HTTP ${status}${tried})`, meaning !== undefined)}${quoted(body)}`;
+  // This answer came on a retry after an attempt that Woodpecker may have carried out: the
+  // DELETE may have happened, whatever this last answer says.
+  const mayHaveLanded = operation.step === "delete" && error.earlierMayHaveLanded;
+  const earlier = mayHaveLanded
+    ? " This answer came on a retry: an earlier attempt of this DELETE may have reached Woodpecker before its answer was lost, so the deletion may already have been carried out."
+    : "";
+  const message = `${summary(operation, `${cause} (HTTP ${status}${tried})`, meaning !== undefined)}${earlier}${quoted(body)}`;
   const details: ErrorDetails = {
     ...(meaning?.reason === undefined ? {} : { reason: meaning.reason }),
     ...wireFields(body),
     ...(failure.unrecognizedBody === undefined ? {} : { detail: failure.unrecognizedBody }),
-    retryable: error.retryable,
+    retryable: error.retryable && !mayHaveLanded,
     ...(failure.retryAfterSeconds === undefined
       ? {}
       : { retry_after_seconds: failure.retryAfterSeconds }),
   };
-  const earlier =
-    operation.step === "delete" && error.attempts > 1 && kind !== "rate_limited"
-      ? " This answer came on a retry, so an earlier attempt of this same call may already have succeeded."
-      : "";
-  const hint = (meaning?.hint ?? genericHint(kind, operation)) + earlier;
+  const hint =
+    meaning?.hint ??
+    (mayHaveLanded
+      ? `Read ${operation.what} again to see whether it is still there before calling again.`
+      : genericHint(kind, operation));
   return new ToolFailure(kind, message, hint, details, {
     ...fields,
     http_status: status,

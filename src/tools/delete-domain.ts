@@ -163,10 +163,10 @@ interface Sent {
 }
 
 /**
- * Sends the DELETE. When a retry follows an attempt that Woodpecker may have carried out (a reset,
- * a timeout, a 5xx) and is then told the domain is not found or already being deleted, that
- * answer may be the earlier attempt's doing: one more GET settles it. Gone, or still there and
- * being deleted as Woodpecker said: accepted. Anything else: the answer as it came.
+ * Sends the DELETE. When its last answer came on a retry after an attempt that Woodpecker may have
+ * carried out (a reset, a timeout, a 5xx), that answer alone does not tell what happened: one
+ * more GET settles it. Gone, or still there and being deleted as Woodpecker said: accepted.
+ * Anything else: the answer as it came, which says the DELETE may have happened.
  */
 async function deleteAndSettle(
   client: WoodpeckerClient,
@@ -176,16 +176,13 @@ async function deleteAndSettle(
   try {
     return await client.deleteDomain(domainName, options);
   } catch (error) {
-    if (
-      !(error instanceof ApiError) ||
-      !error.earlierMayHaveLanded ||
-      error.reason.type !== "http"
-    ) {
-      throw error;
-    }
-    const said = domainMeaning(domainName)(error.reason)?.reason;
-    if (said !== "domain_not_found" && said !== "domain_deletion_in_progress") throw error;
-    const settled = { status: error.reason.status, attempts: error.attempts };
+    if (!(error instanceof ApiError) || !error.earlierMayHaveLanded) throw error;
+    const said =
+      error.reason.type === "http" ? domainMeaning(domainName)(error.reason)?.reason : undefined;
+    const settled = {
+      status: error.reason.type === "http" ? error.reason.status : 0,
+      attempts: error.attempts,
+    };
     // A read, not an attempt of the DELETE: it does not count as one.
     const { onSend: _notAnAttempt, ...read } = options;
     try {

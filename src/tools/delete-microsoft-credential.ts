@@ -11,6 +11,7 @@ import {
   resultSchema,
   type ToolAnswer,
 } from "../results/schema.js";
+import { ApiError } from "../woodpecker/api-error.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
 import { explainFailures, type HttpFailure, type Meaning } from "./api-failure.js";
 import { DELETES, type DeletionVia, defineTool, type ToolDeletion } from "./define.js";
@@ -33,6 +34,12 @@ const outputSchema = resultSchema({
     ),
     confirmation: confirmationSchema().optional(),
     confirmed_by: ConfirmedBySchema.optional(),
+    verified_by_read: z
+      .literal(true)
+      .optional()
+      .describe(
+        "The DELETE's last answer was ambiguous (a retry after an attempt that may have landed); a read afterwards no longer listed the credential.",
+      ),
   },
 });
 
@@ -84,7 +91,7 @@ async function carryOut(
     via.sendDelete({
       key: `credential:${credentialId}`,
       description: `DELETE /mailboxes/microsoft/credentials/${credentialId}`,
-      send: (options) => client.deleteMicrosoftCredential(credentialId, options),
+      send: (options) => deleteAndSettle(client, credentialId, options),
     }),
     { step: "delete", what: name, meaning: credentialMeaning(name) },
     { credential },
@@ -99,15 +106,46 @@ async function carryOut(
       message: `It exists and would be deleted; every check and the confirmation passed, but no DELETE was sent and nothing was deleted: ${named}`,
     };
   }
+  const { sent } = outcome;
   return {
     status: "deleted",
     credential_id: credentialId,
     credential,
     confirmed_by: by,
-    http_status: outcome.sent.status,
-    attempts: outcome.sent.attempts,
-    message: `Deleted (HTTP ${outcome.sent.status}); this cannot be undone: ${named}`,
+    ...(sent.settledByRead ? { verified_by_read: true as const } : { http_status: sent.status }),
+    attempts: sent.attempts,
+    message: sent.settledByRead
+      ? `Deleted; this cannot be undone: an earlier attempt of this DELETE reached Woodpecker before its answer was lost, and Woodpecker no longer lists the credential: ${named}`
+      : `Deleted (HTTP ${sent.status}); this cannot be undone: ${named}`,
   };
+}
+
+/**
+ * Sends the DELETE. When its last answer came on a retry after an attempt that Woodpecker may have
+ * carried out (a reset, a timeout, a 5xx), one more read of the credentials settles it: no longer
+ * listed, it was deleted; still listed, the answer as it came.
+ */
+async function deleteAndSettle(
+  client: WoodpeckerClient,
+  credentialId: number,
+  options: CallOptions,
+): Promise<{ status: number; attempts: number; settledByRead: boolean }> {
+  try {
+    return {
+      ...(await client.deleteMicrosoftCredential(credentialId, options)),
+      settledByRead: false,
+    };
+  } catch (error) {
+    if (!(error instanceof ApiError) || !error.earlierMayHaveLanded) throw error;
+    // A read, not an attempt of the DELETE: it does not count as one.
+    const { onSend: _notAnAttempt, ...read } = options;
+    const listed = await client.listMicrosoftCredentials(read).then(
+      ({ data }) => data.some((item) => item.credential_id === credentialId),
+      () => true,
+    );
+    if (listed) throw error;
+    return { status: 0, attempts: error.attempts, settledByRead: true };
+  }
 }
 
 const credentialName = (credentialId: number) => `Microsoft credential ${credentialId}`;

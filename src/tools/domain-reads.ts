@@ -12,7 +12,8 @@ export interface DomainRead {
 
 /**
  * Reads a domain and its mailboxes, both GETs at once. A 404 from either means the domain is not
- * on the account, and ends the other read at once; any other failure fails the call: nothing is
+ * on the account, and is answered at once: the other read is not waited for (nor cut short, which
+ * would keep its place in Woodpecker's queue taken). Any other failure fails the call: nothing is
  * deleted that could not be shown.
  */
 export async function readDomain(
@@ -21,28 +22,30 @@ export async function readDomain(
   step: "preview" | "read",
   call: CallOptions,
 ): Promise<DomainRead> {
-  const both = new AbortController();
-  const onAbort = () => both.abort();
-  call.signal?.addEventListener("abort", onAbort, { once: true });
-  if (call.signal?.aborted === true) both.abort();
-  const endOnNotFound = (error: unknown) => {
-    if (isNotFound(error)) both.abort();
-    throw error;
-  };
-  const options = { ...call, signal: both.signal };
-  const [details, mailboxes] = await Promise.allSettled([
-    client.getDomain(domainName, options).catch(endOnNotFound),
-    client.listDomainMailboxes(domainName, options).catch(endOnNotFound),
-  ]).finally(() => call.signal?.removeEventListener("abort", onAbort));
+  const reads = [
+    client.getDomain(domainName, call),
+    client.listDomainMailboxes(domainName, call),
+  ] as const;
+  const notFound = new Promise<never>((_, reject) => {
+    for (const read of reads) read.catch((error: unknown) => isNotFound(error) && reject(error));
+  });
+  const [details, mailboxes] = await Promise.race([Promise.allSettled(reads), notFound]).catch(
+    (error: unknown) => {
+      throw failureOf(error, domainName, step);
+    },
+  );
   if (details.status === "fulfilled" && mailboxes.status === "fulfilled") {
     return { details: details.value.data, mailboxes: mailboxes.value.data };
   }
   const failures = [details, mailboxes].flatMap((read): unknown[] =>
     read.status === "rejected" ? [read.reason] : [],
   );
-  const failure = failures.find(isNotFound) ?? failures[0];
-  if (!(failure instanceof ApiError)) throw failure;
-  throw apiFailure(failure, {
+  throw failureOf(failures.find(isNotFound) ?? failures[0], domainName, step);
+}
+
+function failureOf(failure: unknown, domainName: string, step: "preview" | "read"): unknown {
+  if (!(failure instanceof ApiError)) return failure;
+  return apiFailure(failure, {
     step,
     what: `domain ${displayDomain(domainName)}`,
     meaning: domainMeaning(domainName),

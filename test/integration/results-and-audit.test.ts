@@ -76,10 +76,49 @@ describe("the result envelope", () => {
     const { result } = await h.confirmed("delete_microsoft_credential", {
       credential_id: 22334466,
     });
+    // A read settled nothing: the credential is still listed.
+    expect(h.woodpecker.sent().at(-1)).toBe("GET /mailboxes/microsoft/credentials");
     expect(result.error).toMatchObject({ kind: "not_found", reason: "credential_not_found" });
-    expect(result.error?.hint).toMatch(
-      /earlier attempt of this same call may already have succeeded/,
+    expect(result.message).toMatch(
+      /an earlier attempt of this DELETE may have reached Woodpecker before its answer was lost/,
     );
+  });
+
+  it("a credential deleted by an attempt whose answer was lost is reported deleted, settled by a read", async () => {
+    const h = await start({ env: { WOODPECKER_MAX_RETRIES: "1" } });
+    h.woodpecker.faults.push({ type: "process_then_reset", method: "DELETE" });
+    const { result } = await h.confirmed("delete_microsoft_credential", {
+      credential_id: 22334466,
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      status: "deleted",
+      verified_by_read: true,
+      attempts: 2,
+    });
+    expect(result.http_status).toBeUndefined();
+    expect(result.message).toMatch(/^Deleted; this cannot be undone: an earlier attempt/);
+    expect(h.woodpecker.sent().slice(-3)).toEqual([
+      "DELETE /mailboxes/microsoft/credentials/22334466",
+      "DELETE /mailboxes/microsoft/credentials/22334466",
+      "GET /mailboxes/microsoft/credentials",
+    ]);
+    expect(h.audit().at(-1)).toMatchObject({ outcome: "deleted", verified_by_read: true });
+  });
+
+  it("a DELETE answered 502, then 429 twice, says it may have happened, and a read settles it", async () => {
+    const h = await start({ env: { WOODPECKER_MAX_RETRIES: "2" } });
+    h.woodpecker.faults.push(
+      jsonFault(502, {}, {}, { method: "DELETE" }),
+      jsonFault(429, {}, {}, { method: "DELETE" }),
+      jsonFault(429, {}, {}, { method: "DELETE" }),
+    );
+    const { result } = await h.confirmed("delete_domain", { domain_name: "piedpiper.com" });
+    expect(result.error).toMatchObject({ kind: "rate_limited", retryable: false });
+    expect(result.message).toMatch(/the deletion may already have been carried out/);
+    expect(result.error?.hint).toMatch(/^Read domain piedpiper.com again/);
+    expect(result.error?.hint).not.toMatch(/then call again/);
+    expect(h.woodpecker.sent().at(-1)).toBe("GET /domains/piedpiper.com");
   });
 
   it("reports a DELETE that timed out as possibly received", async () => {
