@@ -46,12 +46,14 @@ export async function serveHttp(
     logger,
     audit,
     mode: config,
+    // While calls in flight drain, new requests are still answered (503, and /healthz says
+    // draining), so that a load balancer moves on rather than meet a refused connection.
     stopTaking: () => {
       draining = true;
-      listener.close();
       listener.closeIdleConnections();
     },
     close: async () => {
+      listener.close();
       listener.closeAllConnections();
       await backend.close();
     },

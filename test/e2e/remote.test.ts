@@ -286,6 +286,12 @@ describe("remote mode: stopping", () => {
     await waitFor(() => woodpecker.held === 1, { what: "the read" });
     server.child.kill("SIGTERM");
     await waitFor(() => server.stderr().includes("shutting down"), { what: "the shutdown" });
+    // While it drains, a new connection is answered, not refused: 503, and /healthz says so.
+    expect(await raw(server.url, { method: "GET", path: "/healthz" })).toEqual({
+      status: 503,
+      body: JSON.stringify({ status: "draining" }),
+    });
+    expect((await raw(server.url, { headers: bearer, body: LIST })).status).toBe(503);
     woodpecker.release();
     expect((await call).result.status).toBe("ok");
     expect(await server.exited).toBe(0);
