@@ -15,6 +15,8 @@ export interface Shown<Fields> {
   words: string;
   /** A sentence for messages only, with Woodpecker's own text quoted as its own. */
   quoted?: string;
+  /** Where the result lists every item, for the agent: "preview lists every mailbox". */
+  listing?: string;
   /** What a person is asked about it (in a form or on the approval page). */
   question: Omit<PersonQuestion, "banners">;
   /** What every later result of the call carries: `{ preview }` or `{ credential }`. */
@@ -161,8 +163,8 @@ export function askForConfirmation<Fields>(
     ask.why === "awaiting_person"
       ? `Tell the user that the approval page is open in their browser until ${ask.until.toISOString().slice(11, 16)} UTC, and that only they can confirm there. Once they say they answered it, call ${binding.tool} again with preview_token set to "${token}" (confirm is not needed) to learn the outcome.`
       : context.policy === "person"
-        ? `Tell the user what would be deleted: ${shown.words}. If they still want it deleted, call ${binding.tool} again without confirm: this server then asks them to confirm it themselves.`
-        : `${again ? "Show the user what will be deleted" : "Show the user what would be deleted now"}: ${shown.words}. Ask them${again ? "" : " again"}; only if they agree, call ${binding.tool} again with confirm set to "${deletion.confirmValue}" and preview_token set to "${token}" (it expires at ${until}).`;
+        ? `Tell the user what would be deleted (the message names it). If they still want it deleted, call ${binding.tool} again without confirm: this server then asks them to confirm it themselves.`
+        : `${again ? "Show the user what will be deleted" : "Show the user what would be deleted now"} (the message names it${shown.listing === undefined ? "" : `; ${shown.listing}`}). Ask them${again ? "" : " again"}; only if they agree, call ${binding.tool} again with confirm set to "${deletion.confirmValue}" and preview_token set to "${token}" (it expires at ${until}).`;
   const change = "change" in ask ? ask.change?.cascade_change : undefined;
   const reason =
     ask.why === "token_expired" || ask.why === "awaiting_person"

@@ -62,13 +62,14 @@ export function failureBody(failure: ToolFailure, target: Target, mode: Mode): R
 
 /** Every message in a dry run starts with "Dry run:"; every sandbox message says "Sandbox:". */
 function marked(message: string, mode: Mode): string {
-  const marks = [mode.dryRun ? "Dry run:" : "", mode.sandbox ? "Sandbox:" : ""].filter(Boolean);
-  return [...marks, message].join(" ");
+  if (mode.dryRun && mode.sandbox) return `Dry run: ${message} (Sandbox: a simulated account.)`;
+  if (mode.dryRun) return `Dry run: ${message}`;
+  return mode.sandbox ? `Sandbox: ${message}` : message;
 }
 
 /**
- * The MCP result: structuredContent, and a text block (the message, the hint, then the same
- * JSON) for clients that ignore it; `isError` exactly when there is an `error`. The key is
+ * The MCP result: structuredContent, and a text block (the message, then the same JSON, hint
+ * included, once) for clients that ignore it; `isError` exactly when there is an `error`. The key is
  * scrubbed from every value before either is made; the JSON holds every value, so when the key
  * is not in it there is nothing to scrub.
  */
@@ -79,10 +80,8 @@ export function toCallToolResult(body: ResultBody, scrubber: SecretScrubber): Ca
     safe = scrubber.value(body);
     json = JSON.stringify(safe);
   }
-  const hint = safe.error?.hint ?? safe.confirmation?.hint;
-  const next = hint === undefined ? "" : ` Next: ${hint}`;
   return {
-    content: [{ type: "text", text: `${safe.message}${next}\n\n${json}` }],
+    content: [{ type: "text", text: `${safe.message}\n\n${json}` }],
     structuredContent: safe,
     isError: safe.error !== undefined,
   };

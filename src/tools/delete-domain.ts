@@ -250,6 +250,10 @@ async function readPreview(
       items: emails.map((email) => email.toLowerCase()),
     },
     words: describeCascade(preview, emails),
+    listing:
+      preview.mailboxes_count === preview.mailboxes_listed
+        ? "preview lists every mailbox"
+        : `${countNote(preview)}, and preview lists those it listed`,
     question: question(preview, read.mailboxes),
     fields: { preview },
   };

@@ -129,7 +129,9 @@ describe("--sandbox", () => {
     server = await spawnServer({ env: { WOODPECKER_SANDBOX: "true", WOODPECKER_DRY_RUN: "true" } });
     const { result } = await server.confirmed("delete_domain", { domain_name: "hooli.com" });
     expect(result).toMatchObject({ ok: true, status: "dry_run", sandbox: true, dry_run: true });
-    expect(result.message).toMatch(/^Dry run: Sandbox: hooli.com and its 2 mailboxes/);
+    expect(result.message).toMatch(
+      /^Dry run: hooli.com and its 2 mailboxes.* \(Sandbox: a simulated account\.\)$/,
+    );
   });
 
   it("confirms with a token from another sandbox process, as a process-per-call client needs", async () => {

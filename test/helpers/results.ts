@@ -80,3 +80,9 @@ export function confirmedThrough<Name extends DeletingTool>(
     args,
   );
 }
+
+/** A result's text block, as its two parts: the message, then the JSON (parsed). */
+export function textParts(text: string): [string, unknown] {
+  const split = text.indexOf("\n\n");
+  return [text.slice(0, split), JSON.parse(text.slice(split + 2))];
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { textParts } from "../helpers/results.js";
 import { useHarness } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE } from "../helpers/page-examples.js";
 import { jsonFault } from "../helpers/stand-in.js";
@@ -40,7 +41,7 @@ describe("delete_microsoft_credential: the preview and the confirmation", () => 
     );
     // Woodpecker's free text (the credential's name) stays out of the hint.
     expect(result.confirmation?.hint).not.toContain("Old test app");
-    expect(text).toContain(`Next: ${result.confirmation?.hint}`);
+    expect(textParts(text)).toEqual([result.message, result]);
     expect(h.woodpecker.sent()).toEqual(["GET /mailboxes/microsoft/credentials"]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { textParts } from "../helpers/results.js";
 import { TEST_KEY, useHarness } from "../helpers/harness.js";
 import { CREDENTIAL_PAGE, DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { jsonFault } from "../helpers/stand-in.js";
@@ -7,16 +8,15 @@ import { waitFor } from "../helpers/wait.js";
 const start = useHarness();
 
 describe("the result envelope", () => {
-  it("carries the message, the hint and the same JSON in its text block", async () => {
+  it("carries the message, then the same JSON once (hint included), in its text block", async () => {
     const h = await start();
     const asked = await h.call("delete_domain", { domain_name: "piedpiper.com" });
-    const [question, questionJson] = asked.text.split("\n\n");
-    expect(question).toBe(`${asked.result.message} Next: ${asked.result.confirmation?.hint}`);
-    expect(JSON.parse(questionJson ?? "")).toEqual(asked.result);
+    expect(textParts(asked.text)).toEqual([asked.result.message, asked.result]);
+    // Each mailbox is named in the message and listed in the preview: once each, no more.
+    expect(asked.text.split("richard@piedpiper.com")).toHaveLength(4);
+    expect(asked.result.confirmation?.hint).not.toContain("richard@piedpiper.com");
     const failed = await h.call("delete_domain", { domain_name: "aviato.com" });
-    const [summary, json] = failed.text.split("\n\n");
-    expect(summary).toBe(`${failed.result.message} Next: ${failed.result.error?.hint}`);
-    expect(JSON.parse(json ?? "")).toEqual(failed.result);
+    expect(textParts(failed.text)).toEqual([failed.result.message, failed.result]);
     const done = await h.call("list_domains");
     expect(done.text.split("\n\n")[0]).toBe(done.result.message);
   });
@@ -27,9 +27,12 @@ describe("the result envelope", () => {
       credential_id: 22334466,
     });
     expect(result).toMatchObject({ sandbox: true, dry_run: true, status: "dry_run" });
-    expect(result.message).toMatch(/^Dry run: Sandbox: It exists and would be deleted/);
+    expect(result.message).toMatch(/^Dry run: It exists and would be deleted/);
+    expect(result.message).toMatch(/ \(Sandbox: a simulated account\.\)$/);
     const failure = await h.call("delete_domain", { domain_name: "x" });
-    expect(failure.result.message).toMatch(/^Dry run: Sandbox: Invalid arguments/);
+    expect(failure.result.message).toMatch(
+      /^Dry run: Invalid arguments.* \(Sandbox: a simulated account\.\)$/,
+    );
   });
 
   it("quotes Woodpecker's words as Woodpecker's, and never puts them in the hint", async () => {
