@@ -240,7 +240,9 @@ describe("the agent channel: a confirm counts only with the token of a delivered
       /changed since the user was shown it \(added: jared@piedpiper.com; Woodpecker's count went from 3 mailboxes to 4\)/,
     );
     expect(result.message).toMatch(/It would now delete piedpiper.com and its 4 mailboxes/);
-    expect(result.confirmation?.hint).toMatch(/^Show the user what would be deleted now \(the message names it/);
+    expect(result.confirmation?.hint).toMatch(
+      /^Show the user what would be deleted now \(the message names it/,
+    );
     expect(h.woodpecker.sent("DELETE")).toEqual([]);
     const again = await h.call(
       "delete_domain",
