@@ -6,8 +6,13 @@ import { checkVariableNames, closest } from "./variable-names.js";
 
 export const DEFAULT_BASE_URL = "https://api.woodpecker.co/rest/v2";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-/** Shorter keys are refused: a key this short could not be told apart from ordinary text. */
+/**
+ * Keys with fewer letters and digits are refused: a key this short could not be told apart from
+ * ordinary text (the scrubber reads a key by its letters and digits).
+ */
 const MIN_KEY_LENGTH = 8;
+/** Woodpecker's keys are far shorter; a longer value is not a key, and would cost every call. */
+export const MAX_KEY_LENGTH = 512;
 
 export interface Config {
   apiKey: string | undefined;
@@ -123,8 +128,11 @@ const apiKey = z
     message:
       "contains a character outside printable ASCII (a quote or dash changed by a word processor?); set it to the key exactly as Woodpecker shows it",
   })
-  .refine((key) => key.length >= MIN_KEY_LENGTH, {
-    message: `is shorter than ${MIN_KEY_LENGTH} characters, too short to be a Woodpecker API key`,
+  .refine((key) => key.replace(/[^A-Za-z0-9]/g, "").length >= MIN_KEY_LENGTH, {
+    message: `has fewer than ${MIN_KEY_LENGTH} letters and digits, too short to be a Woodpecker API key`,
+  })
+  .refine((key) => key.length <= MAX_KEY_LENGTH, {
+    message: `is longer than ${MAX_KEY_LENGTH} characters, far longer than a Woodpecker API key; set it to the key alone`,
   });
 
 /** Whether a key (from the environment, or a request's X-Woodpecker-Api-Key) may be one. */

@@ -426,8 +426,19 @@ describe("the API key", () => {
 
   it("is refused when too short to be told apart from ordinary text", () => {
     expect(failure({ WOODPECKER_API_KEY: "abc" })).toMatch(
-      /^WOODPECKER_API_KEY is shorter than 8 characters/,
+      /^WOODPECKER_API_KEY has fewer than 8 letters and digits/,
     );
+    expect(failure({ WOODPECKER_API_KEY: "a-b-c-d-e-f-g" })).toMatch(
+      /^WOODPECKER_API_KEY has fewer than 8 letters and digits/,
+    );
+  });
+
+  it("is refused when far longer than a key, without echoing it", () => {
+    const long = `wp-${"k".repeat(600)}`;
+    const message = failure({ WOODPECKER_API_KEY: long });
+    expect(message).toMatch(/^WOODPECKER_API_KEY is longer than 512 characters/);
+    expect(message).not.toContain("kkkkkkkk");
+    expect(message.split("\n")).toHaveLength(1);
   });
 
   it("pasted into the wrong variable is never echoed", () => {
