@@ -6,7 +6,7 @@ import { USER_AGENT } from "../package-info.js";
 import { ApiError, type ApiErrorReason } from "./api-error.js";
 import { CallSignal } from "./call-signal.js";
 import { describeUnrecognizedBody, parseErrorBody } from "./error-body.js";
-import { readBodyCapped } from "./read-body.js";
+import { type BodyText, readBodyCapped } from "./read-body.js";
 import { RequestQueue, WOODPECKER_QUEUE_WAIT_MS } from "./request-queue.js";
 import {
   CredentialListBody,
@@ -302,38 +302,29 @@ export class WoodpeckerClient {
     );
   }
 
-  /**
-   * Reads a body, a little past the limit, and removes the key from it before cutting it to the
-   * limit: a key straddling the limit is read whole, and so removed whole.
-   */
-  async #readBody(response: Response, maxBytes: number, scrubber: SecretScrubber) {
-    const body = await readBodyCapped(
-      response,
-      maxBytes + scrubber.overshoot,
-      this.#options.timeoutMs,
-    );
-    const { text, cut } = scrubber.cut(body.text, maxBytes);
-    return { ...body, text, truncated: body.truncated || cut };
-  }
-
   async #readJson<T>(
     response: Response,
     schema: z.ZodType<T>,
     scrubber: SecretScrubber,
   ): Promise<BodyRead<T>> {
-    const body = await this.#readBody(response, MAX_BODY_BYTES, scrubber);
+    const body = await readBodyCapped(response, MAX_BODY_BYTES, this.#options.timeoutMs);
     if (body.failure !== undefined) {
       return { ok: false, detail: `The response body could not be read: ${body.failure}.` };
     }
     if (body.truncated) {
       return { ok: false, detail: `The response body is larger than ${MAX_BODY_BYTES} bytes.` };
     }
+    // Parsed first, then each string scrubbed: scrubbing the text as a whole could take a part of
+    // the key out of a field's name (secret_expires_at), and the field would read as absent.
     let json: unknown;
     try {
       json = scrubber.parseJson(body.text);
     } catch {
       const contentType = response.headers.get("content-type");
-      return { ok: false, detail: describeUnrecognizedBody(body.text, contentType, false) };
+      return {
+        ok: false,
+        detail: describeUnrecognizedBody(scrubber.text(body.text), contentType, false),
+      };
     }
     const parsed = schema.safeParse(json);
     if (parsed.success) return { ok: true, data: parsed.data };
@@ -359,24 +350,36 @@ export class WoodpeckerClient {
   }
 
   async #httpReason(response: Response, scrubber: SecretScrubber): Promise<ApiErrorReason> {
-    const body = await this.#readBody(response, MAX_ERROR_BODY_BYTES, scrubber);
-    const parsed =
-      body.failure === undefined
-        ? parseErrorBody(body.text, (text) => scrubber.parseJson(text))
-        : { recognized: false };
+    // A little past the limit: a key straddling it is read whole, and so removed whole.
+    const body = await readBodyCapped(
+      response,
+      MAX_ERROR_BODY_BYTES + scrubber.overshoot,
+      this.#options.timeoutMs,
+    );
     const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));
-    const unrecognizedBody =
-      body.failure === undefined
-        ? describeUnrecognizedBody(body.text, response.headers.get("content-type"), body.truncated)
-        : `The response body could not be read: ${body.failure}.`;
+    const whole = body.failure === undefined && body.text.length <= MAX_ERROR_BODY_BYTES;
+    const parsed = whole
+      ? parseErrorBody(body.text, (text) => scrubber.parseJson(text))
+      : { recognized: false };
     return {
       type: "http",
       status: response.status,
       body: parsed,
-      ...(parsed.recognized ? {} : { unrecognizedBody }),
+      ...(parsed.recognized ? {} : { unrecognizedBody: unrecognized(body, response, scrubber) }),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     };
   }
+}
+
+/** A short excerpt of a body that is not one of the documented shapes, the key taken out first. */
+function unrecognized(body: BodyText, response: Response, scrubber: SecretScrubber): string {
+  if (body.failure !== undefined) return `The response body could not be read: ${body.failure}.`;
+  const { text, cut } = scrubber.cut(body.text, MAX_ERROR_BODY_BYTES);
+  return describeUnrecognizedBody(
+    text,
+    response.headers.get("content-type"),
+    body.truncated || cut,
+  );
 }
 
 const CREDENTIALS_PATH = "mailboxes/microsoft/credentials";
