@@ -94,7 +94,9 @@ export class SecretScrubber {
       const { longest, whole } = longestRunAt(table, hash, codes, at, read);
       const kept =
         longest > 0 &&
-        (ownWordAround(codes, read, at, longest) || this.#sentByCaller(codes, at, longest, whole));
+        !whole &&
+        (ownWordsCover(codes, read, { at, length: longest, part: piece }) ||
+          this.#sentByCaller(codes, at, longest));
       if (longest > 0 && !kept) {
         ranges.push([from[at] ?? 0, to[at + longest - 1] ?? text.length]);
         at += longest;
@@ -112,8 +114,8 @@ export class SecretScrubber {
    * than a part's characters around it (a neighbour of their words may happen to continue the
    * key, once separators are read through).
    */
-  #sentByCaller(codes: Int32Array, at: number, length: number, whole: boolean): boolean {
-    if (this.#known.length === 0 || whole) return false;
+  #sentByCaller(codes: Int32Array, at: number, length: number): boolean {
+    if (this.#known.length === 0) return false;
     const run = codesAsString(codes, at, at + length);
     const slack = this.#table.piece - 1;
     for (let around = 0; around <= Math.min(slack, length - 1); around += 1) {
@@ -191,15 +193,28 @@ export class SecretSet {
   }
 }
 
-/** Whether the run at `at` lies within one of the server's own words, written out in the text. */
-function ownWordAround(codes: Int32Array, read: number, at: number, length: number): boolean {
-  const run = codesAsString(codes, at, at + length);
-  return OWN_WORDS.some((word) => {
-    for (let index = word.indexOf(run); index !== -1; index = word.indexOf(run, index + 1)) {
-      const start = at - index;
-      const end = start + word.length;
-      if (start >= 0 && end <= read && codesAsString(codes, start, end) === word) return true;
+/**
+ * Whether the server's own words, written out in the text around a run, cover all of it but fewer
+ * than a part's characters: "Woodpecker accepted" reads as `woodpeckeraccepted`, and a key that
+ * holds `woodpecker-api` continues the word by one letter.
+ */
+function ownWordsCover(
+  codes: Int32Array,
+  read: number,
+  run: { at: number; length: number; part: number },
+): boolean {
+  const { at, length, part } = run;
+  const start = Math.max(0, at - LONGEST_OWN_WORD);
+  const around = codesAsString(codes, start, Math.min(read, at + length + LONGEST_OWN_WORD));
+  const covered = new Uint8Array(length);
+  for (const word of OWN_WORDS) {
+    for (let index = around.indexOf(word); index !== -1; index = around.indexOf(word, index + 1)) {
+      const from = Math.max(start + index, at);
+      const to = Math.min(start + index + word.length, at + length);
+      covered.fill(1, from - at, Math.max(from, to) - at);
     }
-    return false;
-  });
+  }
+  return length - covered.reduce((sum, one) => sum + one, 0) < part;
 }
+
+const LONGEST_OWN_WORD = Math.max(...OWN_WORDS.map((word) => word.length));
