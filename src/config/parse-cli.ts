@@ -363,7 +363,8 @@ export function parseCli(
   }
   const names = checkVariableNames(Object.keys(env), ENV_VARIABLES);
   if (names.misspelled.length > 0) throw new ConfigError(names.misspelled.join("; "));
-  const parsed = EnvSchema.safeParse(env);
+  const filled = withoutUnfilledPlaceholders(env);
+  const parsed = EnvSchema.safeParse(filled.env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? "environment");
@@ -406,7 +407,7 @@ export function parseCli(
   }
   return {
     action: "serve",
-    warnings: names.ignored,
+    warnings: [...filled.warnings, ...names.ignored],
     config: {
       apiKey: vars.WOODPECKER_API_KEY,
       baseUrl: vars.WOODPECKER_API_BASE_URL,
@@ -431,6 +432,31 @@ export function parseCli(
       http,
       logLevel: vars.LOG_LEVEL,
     },
+  };
+}
+
+/** A bundle's placeholder for a setting, as a host that did not fill it in passes it on. */
+const UNFILLED_PLACEHOLDER = /^\$\{user_config\.[A-Za-z0-9_]+\}$/;
+
+/**
+ * Some MCP Bundle hosts pass a setting the user left blank as the manifest's own
+ * `${user_config.NAME}`, not as "": such a value of one of this server's variables is unset, with
+ * a warning naming the variable.
+ */
+function withoutUnfilledPlaceholders(env: NodeJS.ProcessEnv): {
+  env: NodeJS.ProcessEnv;
+  warnings: string[];
+} {
+  const unfilled = ENV_VARIABLES.filter((name) => UNFILLED_PLACEHOLDER.test(env[name] ?? ""));
+  if (unfilled.length === 0) return { env, warnings: [] };
+  const filled = { ...env };
+  for (const name of unfilled) delete filled[name];
+  return {
+    env: filled,
+    warnings: unfilled.map(
+      (name) =>
+        `${name} holds ${env[name] ?? ""}, a placeholder the MCP host did not fill in (a setting left blank): read as unset`,
+    ),
   };
 }
 

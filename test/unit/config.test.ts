@@ -508,3 +508,28 @@ describe("the base URL", () => {
     expect(message).not.toContain("u:p");
   });
 });
+
+describe("a bundle's placeholder a host did not fill in", () => {
+  it("reads as unset, with a warning naming the variable", () => {
+    const request = serve({
+      WOODPECKER_PROTECTED_DOMAINS: "${user_config.protected_domains}",
+      WOODPECKER_API_KEY: "${user_config.api_key}",
+      WOODPECKER_DRY_RUN: "true",
+    });
+    expect(request.config.protectedDomains).toEqual(new Set());
+    expect(request.config.apiKey).toBeUndefined();
+    expect(request.config.dryRun).toBe(true);
+    expect(request.warnings).toEqual([
+      expect.stringMatching(/^WOODPECKER_API_KEY holds \$\{user_config\.api_key\}, a placeholder/),
+      expect.stringMatching(
+        /^WOODPECKER_PROTECTED_DOMAINS holds \$\{user_config\.protected_domains\}/,
+      ),
+    ]);
+  });
+
+  it("is only the whole value: one inside a list is still an error", () => {
+    expect(
+      failure({ WOODPECKER_PROTECTED_DOMAINS: "hooli.com,${user_config.protected_domains}" }),
+    ).toMatch(/^WOODPECKER_PROTECTED_DOMAINS item 2 is not a domain name/);
+  });
+});
