@@ -1,4 +1,4 @@
-import { DEFAULT_BASE_URL, ENV_VARIABLES } from "../config/parse-cli.js";
+import { DEFAULT_BASE_URL, ENV_VARIABLES } from "../config/environment.js";
 import { SERVER_NAME } from "../package-info.js";
 import { TOOL_NAMES } from "../tools/names.js";
 import { readAsString } from "./reading.js";

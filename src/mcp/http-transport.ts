@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { type HttpConfig, isLoopback, MAX_KEY_LENGTH } from "../config/parse-cli.js";
+import { type HttpConfig, isLoopback } from "../config/parse-cli.js";
+import { MAX_KEY_LENGTH } from "../config/values.js";
 import type { Logger } from "../logging/logger.js";
 import { readRequestBody } from "../read-request-body.js";
 
