@@ -119,7 +119,6 @@ export function longestRunAt(
   at: number,
   read: number,
 ): { longest: number; whole: boolean } {
-  if (table.maybe[hash & 0xffff] !== 1) return { longest: 0, whole: false };
   const starts = table.pieces.get(hash);
   let longest = 0;
   let whole = false;

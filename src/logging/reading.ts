@@ -18,7 +18,7 @@ export interface Reading {
  * a longer text gets arrays of its own, freed with it, so that one large body does not leave the
  * process holding arrays its size.
  */
-const KEPT_LENGTH = 16_384;
+const KEPT_LENGTH = 65_536;
 const kept = arraysOf(KEPT_LENGTH);
 
 function arraysOf(length: number) {
@@ -43,12 +43,12 @@ const BACKSLASH = 0x5c;
 const AMPERSAND = 0x26;
 const PERCENT = 0x25;
 
-/** How each ASCII character reads: lowercased if a letter or digit, else dropped (-1). */
-const ASCII_READS = Int32Array.from({ length: 0x80 }, (_, code) => {
-  if (code >= 0x41 && code <= 0x5a) return code + 0x20;
-  const alphanumeric = (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
-  return alphanumeric ? code : -1;
-});
+/** How an ASCII character reads: lowercased if a letter or digit, else dropped (-1). */
+function asciiRead(code: number): number {
+  if (code >= 0x61) return code <= 0x7a ? code : -1;
+  if (code >= 0x41) return code <= 0x5a ? code + 0x20 : -1;
+  return code >= 0x30 && code <= 0x39 ? code : -1;
+}
 
 /** Reads a text as a Reading: see there. Most characters are plain ASCII, and go straight in. */
 export function readingOf(text: string): Reading {
@@ -57,7 +57,7 @@ export function readingOf(text: string): Reading {
   for (let at = 0; at < text.length;) {
     const code = text.charCodeAt(at);
     if (code < 0x80 && code !== BACKSLASH && code !== AMPERSAND && code !== PERCENT) {
-      const read = ASCII_READS[code] ?? -1;
+      const read = asciiRead(code);
       if (read !== -1) {
         codes[length] = read;
         from[length] = at;
@@ -71,7 +71,7 @@ export function readingOf(text: string): Reading {
     const width = decoded?.length ?? ((text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
     const char = decoded?.char ?? text.slice(at, at + width);
     const point = char.codePointAt(0) ?? 0;
-    const read = point < 0x80 ? (ASCII_READS[point] ?? -1) : INVISIBLE.test(char) ? -1 : point;
+    const read = point < 0x80 ? asciiRead(point) : INVISIBLE.test(char) ? -1 : point;
     if (read !== -1) {
       codes[length] = read;
       from[length] = at;

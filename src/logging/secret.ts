@@ -4,6 +4,8 @@ import { codesAsString, readAsString, readingOf } from "./reading.js";
 
 export const REDACTED = "[redacted]";
 
+const NO_RUN = { longest: 0, whole: false };
+
 /** A text cut short may end in the first characters of the key: this many or more are removed. */
 const PARTIAL_AT_CUT = 4;
 
@@ -91,7 +93,9 @@ export class SecretScrubber {
     let at = 0;
     let hash = read >= piece ? pieceHash(codes, 0, piece) : 0;
     while (at + piece <= read) {
-      const { longest, whole } = longestRunAt(table, hash, codes, at, read);
+      // Most places hold no piece of any form: a look at one byte says so, with no call.
+      const { longest, whole } =
+        table.maybe[hash & 0xffff] === 1 ? longestRunAt(table, hash, codes, at, read) : NO_RUN;
       const kept =
         longest > 0 &&
         !whole &&
