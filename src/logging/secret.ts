@@ -1,40 +1,22 @@
+import { type KeyTable, keyTable, longestRunAt, pieceHash, rollHash } from "./key-forms.js";
+import { OWN_WORDS } from "./own-words.js";
+import { codesAsString, readAsString, readingOf } from "./reading.js";
+
 export const REDACTED = "[redacted]";
 
-/** This many consecutive characters of the key, or more, are the key in part: they go. */
-const PART_OF_KEY = 6;
+const NO_RUN = { longest: 0, whole: false };
+
 /** A text cut short may end in the first characters of the key: this many or more are removed. */
 const PARTIAL_AT_CUT = 4;
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-};
-const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/" };
-
 /**
- * A text read the way a person (or a model) would read an echoed key out of it: JSON escapes and
- * HTML entities decoded, white space, control, format and combining characters dropped, letters
- * in one case. `from[i]` and `to[i]` say where character `i` came from in the original text. Its
- * arrays are lent from one scratch buffer (scrubbing runs on every result and log line): they
- * hold until the next Reading is made.
- */
-interface Reading {
-  codes: Int32Array;
-  from: Int32Array;
-  to: Int32Array;
-  /** How many characters were read: the arrays are longer. */
-  length: number;
-}
-
-/**
- * Removes the API key from text and from every string of a value: whole or in part (any six
- * consecutive characters of it), each character as itself, JSON-escaped (`\"`, `\uXXXX`) or as an
- * HTML entity, in either case, with invisible or combining characters slipped between. Scrub
- * before cutting a text short, and decode it before scrubbing: a cut could otherwise leave part of
- * the key behind, and an escaped key becomes readable once decoded.
+ * Removes the API key from text and from every string of a value: whole or in part (any eight
+ * consecutive characters of it), each character as itself, JSON-escaped (`\"`, `\uXXXX`),
+ * percent-escaped or as an HTML entity, in either case, split by separators or with invisible or
+ * combining characters slipped between; and the key's hex and base64 forms, whole or in part. The
+ * server's own words (OWN_WORDS) stay, whatever the key holds. Scrub before cutting a text short,
+ * and decode it before scrubbing: a cut could otherwise leave part of the key behind, and an
+ * escaped key becomes readable once decoded.
  */
 export class SecretScrubber {
   #table: KeyTable;
@@ -103,44 +85,50 @@ export class SecretScrubber {
 
   /** Where runs of the key stand in the text: ranges of it, in order, not overlapping. */
   #runs(text: string): [number, number][] {
-    const { key, pieces, maybe } = this.#table;
-    if (key === undefined || text.length < PART_OF_KEY) return [];
+    const table = this.#table;
+    const { piece } = table;
+    if (table.key === undefined || text.length < piece) return [];
     const { codes, from, to, length: read } = readingOf(text);
     const ranges: [number, number][] = [];
     let at = 0;
-    let hash = read >= PART_OF_KEY ? pieceHash(codes, 0) : 0;
-    while (at + PART_OF_KEY <= read) {
-      let longest = 0;
-      const starts = maybe[hash & 0xffff] === 1 ? pieces.get(hash) : undefined;
-      if (starts !== undefined) {
-        for (const start of starts) {
-          let length = 0;
-          const most = Math.min(key.length - start, read - at);
-          while (length < most && codes[at + length] === key[start + length]) {
-            length += 1;
-          }
-          if (length >= PART_OF_KEY) longest = Math.max(longest, length);
-        }
-      }
-      if (longest > 0) {
-        if (!this.#sentByCaller(codes, at, longest, key.length)) {
-          ranges.push([from[at] ?? 0, to[at + longest - 1] ?? text.length]);
-        }
+    let hash = read >= piece ? pieceHash(codes, 0, piece) : 0;
+    while (at + piece <= read) {
+      // Most places hold no piece of any form: a look at one byte says so, with no call.
+      const { longest, whole } =
+        table.maybe[hash & 0xffff] === 1 ? longestRunAt(table, hash, codes, at, read) : NO_RUN;
+      const kept =
+        longest > 0 &&
+        !whole &&
+        (ownWordsCover(codes, read, { at, length: longest, part: piece }) ||
+          this.#sentByCaller(codes, at, longest));
+      if (longest > 0 && !kept) {
+        ranges.push([from[at] ?? 0, to[at + longest - 1] ?? text.length]);
         at += longest;
-        if (at + PART_OF_KEY <= read) hash = pieceHash(codes, at);
+        if (at + piece <= read) hash = pieceHash(codes, at, piece);
       } else {
-        hash = rollHash(hash, codes[at] ?? 0, codes[at + PART_OF_KEY] ?? 0);
+        hash = rollHash(table, hash, codes[at] ?? 0, codes[at + piece] ?? 0);
         at += 1;
       }
     }
     return ranges;
   }
 
-  /** Whether a run of the key, short of the whole key, lies within what the caller sent. */
-  #sentByCaller(codes: Int32Array, at: number, length: number, keyLength: number): boolean {
-    if (this.#known.length === 0 || length >= keyLength) return false;
+  /**
+   * Whether a run of the key, short of a whole form of it, is what the caller sent, but for fewer
+   * than a part's characters around it (a neighbour of their words may happen to continue the
+   * key, once separators are read through).
+   */
+  #sentByCaller(codes: Int32Array, at: number, length: number): boolean {
+    if (this.#known.length === 0) return false;
     const run = codesAsString(codes, at, at + length);
-    return this.#known.some((known) => known.includes(run));
+    const slack = this.#table.piece - 1;
+    for (let around = 0; around <= Math.min(slack, length - 1); around += 1) {
+      for (let start = 0; start <= around; start += 1) {
+        const sent = run.slice(start, length - (around - start));
+        if (this.#known.some((known) => known.includes(sent))) return true;
+      }
+    }
+    return false;
   }
 
   /** The text's end, when it holds the first PARTIAL_AT_CUT or more characters of the key. */
@@ -180,55 +168,6 @@ export class SecretScrubber {
   }
 }
 
-/** What a scrubber knows of its key, made once per key and shared by every call's view. */
-interface KeyTable {
-  /** The key as a Reading holds it; undefined without a key. */
-  key: Int32Array | undefined;
-  /** Where each run of PART_OF_KEY characters stands in the key, by the run's hash. */
-  pieces: Map<number, number[]>;
-  /** Whether a hash's low 16 bits may be a piece's: a cheap look before the map. */
-  maybe: Uint8Array;
-  overshoot: number;
-}
-
-const NO_KEY: KeyTable = {
-  key: undefined,
-  pieces: new Map(),
-  maybe: new Uint8Array(0),
-  overshoot: 0,
-};
-
-function keyTable(secret: string | undefined): KeyTable {
-  if (secret === undefined || secret === "") return NO_KEY;
-  const read = readingOf(secret);
-  // A copy: a Reading lends its arrays only until the next one is made.
-  const key = read.codes.slice(0, read.length);
-  const table: KeyTable = {
-    key,
-    pieces: new Map(),
-    maybe: new Uint8Array(0x10000),
-    overshoot: secret.length * 16,
-  };
-  for (let start = 0; start + PART_OF_KEY <= key.length; start += 1) {
-    const hash = pieceHash(key, start);
-    table.pieces.set(hash, [...(table.pieces.get(hash) ?? []), start]);
-    table.maybe[hash & 0xffff] = 1;
-  }
-  return table;
-}
-
-/** A text as a Reading reads it, as a string: what a run of the key is compared with. */
-function readAsString(text: string): string {
-  const { codes, length } = readingOf(text);
-  return codesAsString(codes, 0, length);
-}
-
-function codesAsString(codes: Int32Array, start: number, end: number): string {
-  let text = "";
-  for (let at = start; at < end; at += 1) text += String.fromCodePoint(codes[at] ?? 0);
-  return text;
-}
-
 /** Several secrets at once: the server's key, the keys requests carry, the bearer tokens. */
 export class SecretSet {
   readonly #scrubbers = new Map<string, SecretScrubber>();
@@ -258,109 +197,28 @@ export class SecretSet {
   }
 }
 
-const INVISIBLE = /^[\p{Cc}\p{Cf}\p{M}\s]$/u;
-const BACKSLASH = 0x5c;
-const AMPERSAND = 0x26;
-
-/** The arrays every Reading lends: one set, grown as needed. */
-let scratch = {
-  codes: new Int32Array(4_096),
-  from: new Int32Array(4_096),
-  to: new Int32Array(4_096),
-};
-
-/** Reads a text as a Reading: see there. Most characters are plain ASCII, and go straight in. */
-function readingOf(text: string): Reading {
-  if (scratch.codes.length < text.length) {
-    const size = text.length * 2;
-    scratch = { codes: new Int32Array(size), from: new Int32Array(size), to: new Int32Array(size) };
-  }
-  const { codes, from, to } = scratch;
-  let length = 0;
-  for (let at = 0; at < text.length;) {
-    const code = text.charCodeAt(at);
-    if (code < 0x80 && code !== BACKSLASH && code !== AMPERSAND) {
-      // Printable ASCII is read as itself, in one case; white space and controls are dropped.
-      if (code > 0x20 && code !== 0x7f) {
-        codes[length] = lower(code);
-        from[length] = at;
-        to[length] = at + 1;
-        length += 1;
-      }
-      at += 1;
-      continue;
+/**
+ * Whether the server's own words, written out in the text around a run, cover all of it but fewer
+ * than a part's characters: "Woodpecker accepted" reads as `woodpeckeraccepted`, and a key that
+ * holds `woodpecker-api` continues the word by one letter.
+ */
+function ownWordsCover(
+  codes: Int32Array,
+  read: number,
+  run: { at: number; length: number; part: number },
+): boolean {
+  const { at, length, part } = run;
+  const start = Math.max(0, at - LONGEST_OWN_WORD);
+  const around = codesAsString(codes, start, Math.min(read, at + length + LONGEST_OWN_WORD));
+  const covered = new Uint8Array(length);
+  for (const word of OWN_WORDS) {
+    for (let index = around.indexOf(word); index !== -1; index = around.indexOf(word, index + 1)) {
+      const from = Math.max(start + index, at);
+      const to = Math.min(start + index + word.length, at + length);
+      covered.fill(1, from - at, Math.max(from, to) - at);
     }
-    const decoded =
-      code === BACKSLASH
-        ? jsonEscapeAt(text, at)
-        : code === AMPERSAND
-          ? entityAt(text, at)
-          : undefined;
-    const width = decoded?.length ?? ((text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
-    const char = decoded?.char ?? text.slice(at, at + width);
-    const point = char.codePointAt(0) ?? 0;
-    const invisible = point < 0x80 ? point <= 0x20 || point === 0x7f : INVISIBLE.test(char);
-    if (!invisible) {
-      codes[length] = point < 0x80 ? lower(point) : point;
-      from[length] = at;
-      to[length] = at + width;
-      length += 1;
-    }
-    at += width;
   }
-  return { codes, from, to, length };
+  return length - covered.reduce((sum, one) => sum + one, 0) < part;
 }
 
-function lower(code: number): number {
-  return code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
-}
-
-/** A JSON escape at `at`: `\uXXXX`, `\"`, `\\`, `\/`, or a control (`\n`…, read as white space). */
-function jsonEscapeAt(text: string, at: number): { char: string; length: number } | undefined {
-  const escape = /^\\(?:u([0-9a-fA-F]{4})|([bfnrt])|(["\\/]))/.exec(text.slice(at, at + 6));
-  if (escape === null) return undefined;
-  const [whole, hex, control, plain] = escape;
-  const char =
-    hex !== undefined
-      ? String.fromCharCode(Number.parseInt(hex, 16))
-      : control !== undefined
-        ? "\n"
-        : (JSON_ESCAPES[plain ?? ""] ?? "");
-  return { char, length: whole.length };
-}
-
-/** An HTML entity at `at`: `&#119;`, `&#x77;`, or one of the named ones a key could use. */
-function entityAt(text: string, at: number): { char: string; length: number } | undefined {
-  const entity = /^&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-z]{2,4}));/.exec(
-    text.slice(at, at + 12),
-  );
-  if (entity === null) return undefined;
-  const [whole, decimal, hex, name] = entity;
-  const char =
-    decimal !== undefined
-      ? String.fromCodePoint(Number(decimal) % 0x110000)
-      : hex !== undefined
-        ? String.fromCodePoint(Number.parseInt(hex, 16) % 0x110000)
-        : NAMED_ENTITIES[name ?? ""];
-  return char === undefined ? undefined : { char, length: whole.length };
-}
-
-// A rolling hash of PART_OF_KEY codes, so that finding a piece of the key costs no string.
-const BASE = 0x01000193;
-const BASE_TO_LAST = Array.from({ length: PART_OF_KEY - 1 }).reduce<number>(
-  (power) => Math.imul(power, BASE),
-  1,
-);
-
-function pieceHash(codes: ArrayLike<number>, start: number): number {
-  let hash = 0;
-  for (let index = start; index < start + PART_OF_KEY; index += 1) {
-    hash = (Math.imul(hash, BASE) + (codes[index] ?? 0)) | 0;
-  }
-  return hash;
-}
-
-/** The hash of the next piece: `leaving` drops out of the front, `entering` comes in at the back. */
-function rollHash(hash: number, leaving: number, entering: number): number {
-  return (Math.imul(hash - Math.imul(leaving, BASE_TO_LAST), BASE) + entering) | 0;
-}
+const LONGEST_OWN_WORD = Math.max(...OWN_WORDS.map((word) => word.length));

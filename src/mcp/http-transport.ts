@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { type HttpConfig, isLoopback } from "../config/parse-cli.js";
+import { MAX_KEY_LENGTH } from "../config/values.js";
 import type { Logger } from "../logging/logger.js";
 import { readRequestBody } from "../read-request-body.js";
 
@@ -122,8 +123,7 @@ function requestKey(
   if (sent === undefined) return { apiKey: undefined };
   if (typeof sent !== "string" || !keys.isValidKey(sent)) {
     return {
-      problem:
-        "Bad request: X-Woodpecker-Api-Key must be one Woodpecker API key, printable characters only",
+      problem: `Bad request: X-Woodpecker-Api-Key must be one Woodpecker API key, printable characters only, at most ${MAX_KEY_LENGTH} of them`,
     };
   }
   return { apiKey: sent };

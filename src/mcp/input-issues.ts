@@ -2,12 +2,18 @@ import type * as z from "zod";
 import type { FieldIssue } from "../woodpecker/error-body.js";
 
 const MAX_ECHOED_VALUE = 120;
+/** The most issues an answer lists; `more` counts the others. */
+export const MAX_LISTED_ISSUES = 10;
 
 /**
  * Zod's issues as the result's `fields`, each with a short echo of the rejected value, and each
- * problem once (two checks can fail with the same words).
+ * problem once (two checks can fail with the same words): the first MAX_LISTED_ISSUES, and how
+ * many more there are.
  */
-export function inputIssues(error: z.ZodError, input: unknown): FieldIssue[] {
+export function inputIssues(
+  error: z.ZodError,
+  input: unknown,
+): { fields: FieldIssue[]; more: number } {
   const issues = error.issues.flatMap((issue): FieldIssue[] => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
@@ -21,12 +27,16 @@ export function inputIssues(error: z.ZodError, input: unknown): FieldIssue[] {
     return [{ field: issue.path.join(".") || "(arguments)", issue: issueText, value: echo(value) }];
   });
   const seen = new Set<string>();
-  return issues.filter(({ field, issue }) => {
+  const distinct = issues.filter(({ field, issue }) => {
     const key = `${field}\u0000${issue}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+  return {
+    fields: distinct.slice(0, MAX_LISTED_ISSUES),
+    more: Math.max(0, distinct.length - MAX_LISTED_ISSUES),
+  };
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

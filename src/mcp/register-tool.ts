@@ -17,6 +17,7 @@ import {
   type ResultBody,
   toCallToolResult,
 } from "./envelope.js";
+import { argumentsTooLarge } from "./argument-limits.js";
 import { inputIssues } from "./input-issues.js";
 import { CallProgress } from "./progress.js";
 import type { ToolDependencies } from "./tool-dependencies.js";
@@ -58,6 +59,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         startedAt: performance.now(),
         stop,
       };
+      const tooLarge = argumentsTooLarge(args);
       const invocation: Invocation = {
         server,
         tool,
@@ -65,19 +67,26 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         record,
         signal: stop.signal,
         progress: new CallProgress(extra, deps.logger),
-        callerTexts: textsIn(args),
+        callerTexts: tooLarge === undefined ? textsIn(args) : [],
       };
       return deps.calls
-        .track(record, call(invocation, args))
+        .track(record, call(invocation, args, tooLarge))
         .finally(() => extra.signal.removeEventListener("abort", onCancelled));
     },
   );
 }
 
-async function call(invocation: Invocation, args: unknown): Promise<CallToolResult> {
+async function call(
+  invocation: Invocation,
+  args: unknown,
+  tooLarge: string | undefined,
+): Promise<CallToolResult> {
   const { deps, record } = invocation;
   const mode: Mode = { dryRun: deps.config.dryRun, sandbox: deps.config.sandbox };
-  const body = await resultOf(invocation, args, mode);
+  const body =
+    tooLarge === undefined
+      ? await resultOf(invocation, args, mode)
+      : failureBody(argumentsRefused(invocation.tool, tooLarge), {}, mode);
   if (record.destructive) auditCall(deps.audit, record, mode, body);
   return toCallToolResult(body, deps.scrubber.knowing(invocation.callerTexts));
 }
@@ -103,10 +112,11 @@ async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Prom
   }
   const parsed = tool.inputSchema.safeParse(args);
   if (!parsed.success) {
-    const fields = inputIssues(parsed.error, args);
+    const { fields, more } = inputIssues(parsed.error, args);
+    const listed = fields.map((f) => `${f.field}: ${f.issue}`).join("; ");
     const failure = new ToolFailure(
       "invalid_input",
-      `Invalid arguments for ${tool.name}: ${fields.map((f) => `${f.field}: ${f.issue}`).join("; ")}. Nothing was sent to Woodpecker.`,
+      `Invalid arguments for ${tool.name}: ${listed}${more > 0 ? `; and ${more} more` : ""}. Nothing was sent to Woodpecker.`,
       "Correct the arguments (see fields) and call again.",
       { fields, retryable: false },
     );
@@ -120,6 +130,16 @@ async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Prom
   } catch (error) {
     return failureBody(asToolFailure(error, tool, deps.logger), target, mode);
   }
+}
+
+/** Arguments too large to validate: refused whole, nothing of them echoed. */
+function argumentsRefused(tool: AnyToolDefinition, why: string): ToolFailure {
+  return new ToolFailure(
+    "invalid_input",
+    `Invalid arguments for ${tool.name}: ${why}. Nothing was sent to Woodpecker.`,
+    "Call again with only the arguments the tool's input schema names.",
+    { fields: [{ field: "(arguments)", issue: why }], retryable: false },
+  );
 }
 
 function targetValue(target: Target): string | number | null {

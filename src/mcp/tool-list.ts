@@ -2,6 +2,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import type { AnyToolDefinition } from "../tools/define.js";
 import { TOOLS } from "../tools/index.js";
+import { withSingleTypes } from "./portable-schema.js";
 
 /** The list as JSON, put into the bundle by scripts/build.mjs; undefined when run from source. */
 declare const WOODPECKER_TOOL_LIST: string | undefined;
@@ -30,6 +31,7 @@ export function listedTool(tool: AnyToolDefinition): Tool {
   };
 }
 
+/** A tool's schema as draft-07, each nullable field written with `anyOf` (portable-schema.ts). */
 function jsonSchema(schema: z.ZodObject, io: "input" | "output"): Tool["inputSchema"] {
-  return z.toJSONSchema(schema, { target: "draft-07", io }) as Tool["inputSchema"];
+  return withSingleTypes(z.toJSONSchema(schema, { target: "draft-07", io })) as Tool["inputSchema"];
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../src/tools/names.js";
 import { BUILT_SERVER } from "../helpers/spawn.js";
@@ -8,8 +8,9 @@ const INSPECTOR = "@modelcontextprotocol/inspector@2.12.0";
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 const supported = major > 22 || (major === 22 && minor >= 19);
 
-function inspector(...args: string[]): unknown {
-  const output = execFileSync(
+/** Runs the Inspector's CLI on the built sandbox server: its JSON output, and its stderr. */
+function inspectorRun(...args: string[]): { output: unknown; stderr: string } {
+  const run = spawnSync(
     "npm",
     [
       "exec",
@@ -26,21 +27,28 @@ function inspector(...args: string[]): unknown {
       "--sandbox",
       ...args,
     ],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 240_000 },
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 240_000 },
   );
-  return JSON.parse(output.slice(output.indexOf("{")));
+  if (run.status !== 0) throw new Error(`the Inspector exited ${run.status}: ${run.stderr}`);
+  return { output: JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))), stderr: run.stderr };
 }
+
+const inspector = (...args: string[]): unknown => inspectorRun(...args).output;
 
 describe.skipIf(!supported)(
   `MCP Inspector CLI (${INSPECTOR}, Node ${supported ? process.versions.node : "22.19+ only"})`,
   () => {
-    it("lists the tools of the built server", { timeout: 300_000 }, () => {
-      const listing = inspector("--method", "tools/list") as {
-        tools: { name: string; annotations?: object }[];
-      };
-      expect(listing.tools.map((tool) => tool.name)).toEqual(TOOL_NAMES);
-      expect(listing.tools[2]?.annotations).toMatchObject({ destructiveHint: true });
-    });
+    it(
+      "lists the tools of the built server, with no --strict finding",
+      { timeout: 300_000 },
+      () => {
+        const run = inspectorRun("--method", "tools/list", "--strict");
+        const listing = run.output as { tools: { name: string; annotations?: object }[] };
+        expect(run.stderr).not.toMatch(/^(Warning|Error): tool/m);
+        expect(listing.tools.map((tool) => tool.name)).toEqual(TOOL_NAMES);
+        expect(listing.tools[2]?.annotations).toMatchObject({ destructiveHint: true });
+      },
+    );
 
     it(
       "takes confirmation_required as an answer: it prints it and exits 0",

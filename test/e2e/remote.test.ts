@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PreviewTokens } from "../../src/confirmation/preview-token.js";
+import { deepToolCall } from "../helpers/deep-call.js";
 import { connectHttp, type Replica, startReplica, stopReplica } from "../helpers/remote.js";
 import { type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
 import { BUILT_SERVER } from "../helpers/spawn.js";
@@ -21,6 +22,8 @@ afterEach(async () => {
   await Promise.all(replicas.splice(0).map(stopReplica));
   await woodpecker.close();
 });
+
+const keyOf = (key: string) => ({ "x-woodpecker-api-key": key });
 
 async function replica(extra: Record<string, string> = {}): Promise<Replica> {
   const started = await startReplica({
@@ -192,8 +195,6 @@ describe("remote mode: confirmation", () => {
 });
 
 describe("remote mode: each request carries its own account's key", () => {
-  const keyOf = (key: string) => ({ "x-woodpecker-api-key": key });
-
   it("two accounts deleting a domain of the same name at once send two DELETEs, each with its own key", async () => {
     const server = await replica();
     const accounts = await Promise.all(
@@ -274,6 +275,40 @@ describe("remote mode: each request carries its own account's key", () => {
     const bad = await raw(server.url, { body: LIST, headers: keyOf("has a space") });
     expect(bad.status).toBe(400);
     expect(bad.body).not.toContain("has a space");
+  });
+});
+
+describe("remote mode: what is far too large", () => {
+  it("a key of 15 KB in X-Woodpecker-Api-Key: 400, not echoed, nothing sent", async () => {
+    const server = await replica();
+    const long = `wp-${"q".repeat(15_000)}`;
+    const answer = await raw(server.url, { body: LIST, headers: keyOf(long) });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain("at most 512");
+    expect(answer.body).not.toContain("qqqqqqqq");
+    expect(woodpecker.requests).toEqual([]);
+  });
+
+  it("arguments nested 20,000 levels deep: a structured invalid_input and an audit line", async () => {
+    const server = await withServerKey();
+    const answer = await raw(server.url, {
+      body: deepToolCall(1, "delete_domain", 20_000),
+      headers: bearer,
+    });
+    expect(answer.status).toBe(200);
+    const message = JSON.parse(answer.body.replace(/^[\s\S]*?data: /, "")) as {
+      result: { isError: boolean; structuredContent: { error: { kind: string } } };
+    };
+    expect(message.result.isError).toBe(true);
+    expect(message.result.structuredContent.error.kind).toBe("invalid_input");
+    expect(server.logEntries()).toContainEqual(
+      expect.objectContaining({
+        audit: "outcome",
+        tool: "delete_domain",
+        outcome: "invalid_input",
+      }),
+    );
+    expect(woodpecker.requests).toEqual([]);
   });
 });
 

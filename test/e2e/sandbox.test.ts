@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type SpawnedServer, spawnServer } from "../helpers/spawn.js";
 import { waitFor } from "../helpers/wait.js";
+import { seedAccount } from "../../src/sandbox/seed.js";
 
 let server: SpawnedServer | undefined;
 afterEach(async () => {
@@ -111,6 +112,27 @@ describe("--sandbox", () => {
       expect(s.stderr.join("")).toMatch(/SANDBOX mode/);
     },
   );
+
+  it("shows each credential's fields as the sandbox holds them, secret expiry included", async () => {
+    server = await spawnServer({ args: ["--sandbox"] });
+    const seeded = seedAccount().credentials;
+    const { result } = await server.call("list_microsoft_credentials");
+    expect(result.credentials).toHaveLength(seeded.length);
+    seeded.forEach((sent, index) => {
+      const shown = result.credentials?.[index];
+      expect(shown?.credential_id).toBe(sent.credential_id);
+      expect(shown?.name).toBe(sent.name);
+      expect(shown?.tenant_id).toBe(sent.tenant_id);
+      expect(shown?.client_id).toBe(sent.client_id);
+      expect(shown?.secret_expires_at).toBe(sent.secret_expires_at);
+    });
+    const free = seeded[1];
+    const preview = await server.call("delete_microsoft_credential", {
+      credential_id: free?.credential_id,
+    });
+    expect(preview.result.credential?.secret_expires_at).toBe(free?.secret_expires_at);
+    expect(preview.result.message).toContain(`secret expiring ${free?.secret_expires_at}`);
+  });
 
   it("needs no key, and never sends a real one anywhere", async () => {
     server = await spawnServer({

@@ -97,6 +97,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     client: mcpClient,
     config,
     calls,
+    /** The account's Woodpecker client, absent without a key. */
+    woodpeckerClient: account?.client,
     logs: logs.lines,
     /** The audit lines written so far, parsed. */
     audit: () => logs.entries().filter((entry) => entry.audit !== undefined),

@@ -123,6 +123,34 @@ describe("reads", () => {
     ]);
   });
 
+  it("reads every field of a credential as sent, even when the key holds a field's name", async () => {
+    // Scrubbing the body as one text took `secret_expires` out of the field's name, which then
+    // read as absent (null).
+    const apiKey = "wp-key-secret_expires_at-01";
+    const keyed = await startStandIn({ apiKey });
+    try {
+      const client = new WoodpeckerClient({
+        baseUrl: keyed.baseUrl,
+        apiKey,
+        timeoutMs: 2_000,
+        maxRetries: 0,
+        maxInFlight: 4,
+      });
+      const { data } = await client.listMicrosoftCredentials();
+      expect(data).toHaveLength(keyed.account.credentials.length);
+      keyed.account.credentials.forEach((sent, index) => {
+        const read = data[index];
+        expect(read?.credential_id).toBe(sent.credential_id);
+        expect(read?.name).toBe(sent.name);
+        expect(read?.tenant_id).toBe(sent.tenant_id);
+        expect(read?.client_id).toBe(sent.client_id);
+        expect(read?.secret_expires_at).toBe(sent.secret_expires_at);
+      });
+    } finally {
+      await keyed.close();
+    }
+  });
+
   it("reports a 404 on a read like any other HTTP failure", async () => {
     const error = await failureOf(clientWith().getDomain("nosuch.com"));
     expect(httpReason(error)).toMatchObject({ status: 404, body: { recognized: true } });

@@ -429,8 +429,19 @@ describe("the API key", () => {
 
   it("is refused when too short to be told apart from ordinary text", () => {
     expect(failure({ WOODPECKER_API_KEY: "abc" })).toMatch(
-      /^WOODPECKER_API_KEY is shorter than 8 characters/,
+      /^WOODPECKER_API_KEY has fewer than 8 letters and digits/,
     );
+    expect(failure({ WOODPECKER_API_KEY: "a-b-c-d-e-f-g" })).toMatch(
+      /^WOODPECKER_API_KEY has fewer than 8 letters and digits/,
+    );
+  });
+
+  it("is refused when far longer than a key, without echoing it", () => {
+    const long = `wp-${"k".repeat(600)}`;
+    const message = failure({ WOODPECKER_API_KEY: long });
+    expect(message).toMatch(/^WOODPECKER_API_KEY is longer than 512 characters/);
+    expect(message).not.toContain("kkkkkkkk");
+    expect(message.split("\n")).toHaveLength(1);
   });
 
   it("pasted into the wrong variable is never echoed", () => {
@@ -498,5 +509,30 @@ describe("the base URL", () => {
     const message = failure({ WOODPECKER_API_BASE_URL: url });
     expect(message).toMatch(why);
     expect(message).not.toContain("u:p");
+  });
+});
+
+describe("a bundle's placeholder a host did not fill in", () => {
+  it("reads as unset, with a warning naming the variable", () => {
+    const request = serve({
+      WOODPECKER_PROTECTED_DOMAINS: "${user_config.protected_domains}",
+      WOODPECKER_API_KEY: "${user_config.api_key}",
+      WOODPECKER_DRY_RUN: "true",
+    });
+    expect(request.config.protectedDomains).toEqual(new Set());
+    expect(request.config.apiKey).toBeUndefined();
+    expect(request.config.dryRun).toBe(true);
+    expect(request.warnings).toEqual([
+      expect.stringMatching(/^WOODPECKER_API_KEY holds \$\{user_config\.api_key\}, a placeholder/),
+      expect.stringMatching(
+        /^WOODPECKER_PROTECTED_DOMAINS holds \$\{user_config\.protected_domains\}/,
+      ),
+    ]);
+  });
+
+  it("is only the whole value: one inside a list is still an error", () => {
+    expect(
+      failure({ WOODPECKER_PROTECTED_DOMAINS: "hooli.com,${user_config.protected_domains}" }),
+    ).toMatch(/^WOODPECKER_PROTECTED_DOMAINS item 2 is not a domain name/);
   });
 });

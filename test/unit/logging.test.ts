@@ -76,7 +76,7 @@ describe("SecretScrubber", () => {
   it.each([
     ["one character short", (key: string) => key.slice(1)],
     ["its first ten characters", (key: string) => `request ${key.slice(0, 10)}`],
-    ["its last six", (key: string) => `…${key.slice(-6)}`],
+    ["its last eight", (key: string) => `…${key.slice(-8)}`],
     ["with an HTML entity", (key: string) => `&#${key.charCodeAt(0)};${key.slice(1)}`],
     ["with a hex entity", (key: string) => `&#x${key.charCodeAt(0).toString(16)};${key.slice(1)}`],
     ["with a combining mark inside", (key: string) => `${key.slice(0, 5)}\u0301${key.slice(5)}`],
@@ -90,10 +90,76 @@ describe("SecretScrubber", () => {
     const text = `Woodpecker said ${echo(KEY)} here`;
     expect(scrubber.foundIn(text)).toBe(true);
     const scrubbed = scrubber.text(text);
-    for (let start = 0; start + 6 <= KEY.length; start += 1) {
-      expect(scrubbed.toLowerCase()).not.toContain(KEY.slice(start, start + 6).toLowerCase());
+    for (let start = 0; start + 8 <= KEY.length; start += 1) {
+      expect(scrubbed.toLowerCase()).not.toContain(KEY.slice(start, start + 8).toLowerCase());
     }
     expect(scrubbed).toMatch(/^Woodpecker said .*\[redacted\].* here$/);
+  });
+
+  const percentEncoded = (text: string) =>
+    [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+  const base64 = (text: string) => Buffer.from(text).toString("base64");
+  const base64url = (text: string) => Buffer.from(text).toString("base64url");
+  const hex = (text: string) => Buffer.from(text).toString("hex");
+
+  it.each([
+    ["percent-encoded", percentEncoded(KEY)],
+    ["percent-encoded in capitals", percentEncoded(KEY).toUpperCase()],
+    ["in base64", base64(KEY)],
+    ["in base64 after one other byte", base64(`:${KEY}`)],
+    ["in base64 after two other bytes", base64(`u:${KEY}`)],
+    ["in url-safe base64", base64url(`??${KEY}>>`)],
+    ["in url-safe base64 after one other byte", base64url(`?${KEY}>`)],
+    ["in hex", hex(KEY)],
+    ["in hex capitals", hex(KEY).toUpperCase()],
+    ["in hex with colons", hex(KEY).replace(/(..)(?!$)/g, "$1:")],
+    ["split by dashes", KEY.replace(/-/g, "").replace(/(...)(?!$)/g, "$1-")],
+    ["split by dots and underscores", KEY.replace(/(..)(?!$)/g, "$1._")],
+    ["in part, in base64", base64(KEY.slice(4, 16))],
+    ["in part, in hex", hex(KEY.slice(5, 14))],
+    ["in part, percent-encoded", percentEncoded(KEY.slice(8))],
+  ])("removes the key %s", (_label, echo) => {
+    const text = `Woodpecker said "${echo}" here`;
+    expect(scrubber.foundIn(text)).toBe(true);
+    // An encoding's first and last few characters also carry the bytes around the key: they stay.
+    expect(scrubber.text(text)).toMatch(/^Woodpecker said "[^"]{0,4}\[redacted\][^"]{0,4}" here$/);
+  });
+
+  it("leaves fewer than eight characters of the key, and other encodings of other text, alone", () => {
+    for (const text of [
+      `…${KEY.slice(-7)}`,
+      base64("nothing of it"),
+      hex("nothing of it"),
+      percentEncoded("wp-live"),
+    ]) {
+      expect(scrubber.text(text)).toBe(text);
+    }
+  });
+
+  describe("with a key holding the server's own words (the README's placeholder)", () => {
+    const placeholder = new SecretScrubber("your-woodpecker-api-key");
+
+    it.each([
+      "Woodpecker could not be reached (network error ECONNREFUSED).",
+      'Woodpecker\'s message: "Invalid api key"',
+      '{"level":30,"name":"woodpecker-mcp","msg":"woodpecker request"}',
+      "woodpecker-mcp-destructive/0.1.0 (node 20)",
+      "No Woodpecker API key is configured: set WOODPECKER_API_KEY.",
+      "Send X-Woodpecker-Api-Key with each request.",
+      "https://api.woodpecker.co/rest/v2/domains",
+      "WOODPECKER_API_BASE_URL, WOODPECKER_PROTECTED_DOMAINS, delete_microsoft_credential",
+    ])("never redacts them: %s", (text) => {
+      expect(placeholder.text(text)).toBe(text);
+    });
+
+    it("still removes the key, whole or in part", () => {
+      expect(placeholder.text("key=your-woodpecker-api-key.")).toBe("key=[redacted].");
+      expect(placeholder.text(`k: ${base64("your-woodpecker-api-key")}`)).toMatch(
+        /^k: \[redacted\].{0,4}$/,
+      );
+      expect(placeholder.text("x your-woodpecker-api-ke.")).toBe("x [redacted].");
+      expect(placeholder.text("Woodpecker accepted it")).toBe("Woodpecker accepted it");
+    });
   });
 
   it("tells whether the key is in a text, in any form it removes, every time it is asked", () => {
@@ -119,7 +185,7 @@ describe("SecretScrubber", () => {
 
     it("still removes the whole key, and any part of it longer than what the caller sent", () => {
       expect(call.text(`key ${KEY}`)).toBe("key [redacted]");
-      expect(call.text("wp-live-9d8c7b6a.com")).toBe("[redacted].com");
+      expect(call.text("wp-live-9d8c7b6a5f4.com")).toBe("[redacted].com");
       expect(scrubber.knowing([KEY]).text(KEY)).toBe("[redacted]");
       // Without the caller's words, the part goes as before.
       expect(scrubber.text("Woodpecker has no domain 9d8c7b6a.com")).toBe(
