@@ -28,6 +28,16 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a promise nobody awaits or handles, or one passed where nothing awaits it, is
+    // an error, not a convention.
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+    },
+  },
+  {
     // stdout is the JSON-RPC channel: nothing in the server may print to it by accident.
     files: ["src/**/*.ts"],
     rules: { "no-console": ["error", { allow: ["error"] }] },
