@@ -108,7 +108,9 @@ export class WoodpeckerTransport {
         throw failure(await readFailure(response, scrubber, this.#options.timeoutMs));
       }
       const body = await read(response, scrubber);
-      if (call.signal.aborted) throw new Error("aborted while the body was read");
+      // A body read whole stands however late a cancel came (a DELETE's 202 is its outcome); only
+      // a body the cancel cut short is the cancel's.
+      if (!body.ok && call.signal.aborted) throw new Error("aborted while the body was read");
       if (!body.ok) {
         throw failure({ type: "unexpected_body", status: response.status, detail: body.detail });
       }
