@@ -122,7 +122,9 @@ async function resultOf(invocation: Invocation, args: unknown, mode: Mode): Prom
 }
 
 function targetValue(target: Target): string | number | null {
+  if ("email" in target) return target.email;
   if ("domain_name" in target) return target.domain_name;
+  if ("domain_names" in target) return target.domain_names.join(",");
   if ("credential_id" in target) return target.credential_id;
   return null;
 }

@@ -128,6 +128,16 @@ export class WoodpeckerClient {
     return this.#call("delete", domainPath(domainName), 202, discardBody, options);
   }
 
+  /** 202: the deletion of the mailbox was accepted and runs asynchronously. */
+  deleteMailbox(
+    domainName: string,
+    email: string,
+    options: CallOptions = {},
+  ): Promise<Reply<undefined>> {
+    const path = `${domainPath(domainName)}/mailboxes/${encodeURIComponent(email)}`;
+    return this.#call("delete", path, 202, discardBody, options);
+  }
+
   /** 204: the credential was deleted. */
   deleteMicrosoftCredential(
     credentialId: number,
