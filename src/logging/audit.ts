@@ -58,7 +58,11 @@ export class AuditTrail {
    * Throws when the line cannot be written: then no DELETE may be sent. One DELETE of several
    * (a batch) carries the batch's id and its position in it.
    */
-  intent(subject: AuditSubject, request: string, batch?: { batch: string; position: number }): void {
+  intent(
+    subject: AuditSubject,
+    request: string,
+    batch?: { batch: string; position: number },
+  ): void {
     this.#write(
       this.#entry({ audit: "intent", ...subject, request, ...batch }, "about to send a DELETE"),
     );

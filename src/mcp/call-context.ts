@@ -52,7 +52,9 @@ export function callContext(invocation: Invocation): ToolContext {
     delete(deletion, relayed) {
       const account = requireAccount(context);
       // A token is bound to whether this is a dry run too: a yes to a rehearsal deletes nothing.
-      const bound = { ...deletion, binding: { ...deletion.binding, dryRun: config.dryRun } };
+      // The deletion is extended, not copied: what a batch asks to type follows its readings.
+      const binding = { ...deletion.binding, dryRun: config.dryRun };
+      const bound: typeof deletion = Object.create(deletion, { binding: { value: binding } });
       return runDeletion(bound, relayed, {
         tokens: account.tokens,
         shown: deps.shared.shown,

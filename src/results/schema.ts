@@ -67,7 +67,9 @@ export const BatchPreviewSchema = z
           message: z.string(),
         }),
       )
-      .describe("Domains asked for that Woodpecker would refuse to delete: not deleted, not asked."),
+      .describe(
+        "Domains asked for that Woodpecker would refuse to delete: not deleted, not asked.",
+      ),
   })
   .describe("What deleting the domains takes, read from Woodpecker during this call.");
 export type BatchPreview = z.infer<typeof BatchPreviewSchema>;
@@ -79,7 +81,10 @@ export const BatchDeletionSchema = z.object({
     .describe(
       "not_sent: an earlier DELETE of the batch failed in a way that fails them all (the key rejected, rate limited), so this one was not sent.",
     ),
-  kind: z.string().optional().describe("The error kind, as a call for this domain alone would say."),
+  kind: z
+    .string()
+    .optional()
+    .describe("The error kind, as a call for this domain alone would say."),
   reason: z.enum(LEFT_OUT_REASONS).optional(),
   http_status: z.number().int().optional(),
   attempts: z.number().int().optional(),

@@ -5,6 +5,7 @@ import {
   credentialProblem,
   domainProblem,
   domainValidationError,
+  mailboxValidationError,
 } from "./page-bodies.js";
 import { KeyLimits } from "./request-limits.js";
 import { type SandboxAccount, type SandboxDomain, seedAccount } from "./seed.js";
@@ -13,6 +14,7 @@ const BASE_PATH = "/rest/v2";
 const DOMAINS = /^\/rest\/v2\/domains$/;
 const DOMAIN = /^\/rest\/v2\/domains\/([^/]+)$/;
 const DOMAIN_MAILBOXES = /^\/rest\/v2\/domains\/([^/]+)\/mailboxes$/;
+const DOMAIN_MAILBOX = /^\/rest\/v2\/domains\/([^/]+)\/mailboxes\/([^/]+)$/;
 const CREDENTIALS = /^\/rest\/v2\/mailboxes\/microsoft\/credentials$/;
 const CREDENTIAL = /^\/rest\/v2\/mailboxes\/microsoft\/credentials\/([^/]+)$/;
 
@@ -161,6 +163,9 @@ export class WoodpeckerSimulation {
       case "delete_domain":
         this.#deleteDomain(route.segment, send);
         return;
+      case "delete_mailbox":
+        this.#deleteMailbox(route.segment, route.email, send);
+        return;
       case "list_credentials":
         send(200, { credentials: this.account.credentials });
         return;
@@ -181,17 +186,46 @@ export class WoodpeckerSimulation {
       send(422, domainValidationError("not_ready", value));
     } else {
       domain.deletionInProgress = true;
-      this.#completeLater(domain);
+      this.#completeLater(() => removeFrom(this.account.domains, domain));
       send(202);
     }
   }
 
-  /** The deletion is asynchronous: until it completes the domain and its mailboxes read as usual. */
-  #completeLater(domain: SandboxDomain): void {
+  /**
+   * Woodpecker's page: 202 when accepted; 422 `cannot_delete_due_to_not_connected_mailbox` for a
+   * mailbox that is not PAID. That an unknown domain or mailbox is a 404, and that a second DELETE
+   * while the first is under way is a 422 with the issue `deletion_in_progress`, are this
+   * sandbox's own choices: the page names no status for them.
+   */
+  #deleteMailbox(
+    name: string | undefined,
+    email: string | undefined,
+    send: (status: number, body?: unknown) => void,
+  ): void {
+    const domain = name === undefined ? undefined : this.findDomain(name);
+    const wanted = email?.toLowerCase();
+    const mailbox = domain?.mailboxes.find((each) => each.email.toLowerCase() === wanted);
+    if (domain === undefined || mailbox === undefined) {
+      send(404, domainProblem(404, "Requested resource does not exist"));
+    } else if (mailbox.deletionInProgress === true) {
+      send(422, mailboxValidationError("deletion_in_progress", mailbox.email));
+    } else if (mailbox.status !== "PAID") {
+      send(
+        422,
+        mailboxValidationError("cannot_delete_due_to_not_connected_mailbox", mailbox.email),
+      );
+    } else {
+      mailbox.deletionInProgress = true;
+      this.#completeLater(() => removeFrom(domain.mailboxes, mailbox));
+      send(202);
+    }
+  }
+
+  /** A deletion is asynchronous: until it completes, what it deletes reads as usual. */
+  #completeLater(complete: () => void): void {
     const timer = setTimeout(() => {
       this.#deletions.delete(timer);
-      const index = this.account.domains.indexOf(domain);
-      if (index !== -1) this.account.domains.splice(index, 1);
+      complete();
     }, this.#options.deletionMs ?? DEFAULT_DELETION_MS);
     timer.unref();
     this.#deletions.add(timer);
@@ -216,6 +250,7 @@ type RouteName =
   | "get_domain"
   | "list_mailboxes"
   | "delete_domain"
+  | "delete_mailbox"
   | "list_credentials"
   | "delete_credential";
 
@@ -223,6 +258,8 @@ interface Route {
   name: RouteName;
   /** The decoded path parameter; undefined when it is absent or not valid percent-encoding. */
   segment: string | undefined;
+  /** The mailbox's email, decoded, on the mailbox route. */
+  email?: string | undefined;
 }
 
 function routeOf(method: string, path: string): Route | "method_not_allowed" | undefined {
@@ -230,6 +267,7 @@ function routeOf(method: string, path: string): Route | "method_not_allowed" | u
     [DOMAINS, { GET: "list_domains" }],
     [DOMAIN, { GET: "get_domain", DELETE: "delete_domain" }],
     [DOMAIN_MAILBOXES, { GET: "list_mailboxes" }],
+    [DOMAIN_MAILBOX, { DELETE: "delete_mailbox" }],
     [CREDENTIALS, { GET: "list_credentials" }],
     [CREDENTIAL, { DELETE: "delete_credential" }],
   ];
@@ -238,9 +276,20 @@ function routeOf(method: string, path: string): Route | "method_not_allowed" | u
     if (match === null) continue;
     const name = byMethod[method];
     if (name === undefined) return "method_not_allowed";
-    return { name, segment: match[1] === undefined ? undefined : decodeSegment(match[1]) };
+    const decoded = (segment: string | undefined) =>
+      segment === undefined ? undefined : decodeSegment(segment);
+    return {
+      name,
+      segment: decoded(match[1]),
+      ...(match[2] === undefined ? {} : { email: decoded(match[2]) }),
+    };
   }
   return undefined;
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const index = list.indexOf(item);
+  if (index !== -1) list.splice(index, 1);
 }
 
 function domainSummary(domain: SandboxDomain) {
