@@ -24,7 +24,7 @@ export const COMMON_ERROR_KINDS = [
   "unexpected_response",
 ] as const;
 
-/** The kinds the confirmation engine answers, for both deleting tools. */
+/** The kinds the confirmation engine answers, for every deleting tool. */
 export const CONFIRMATION_ERROR_KINDS = [
   "confirmation_mismatch",
   "cancelled_by_user",
