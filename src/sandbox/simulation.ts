@@ -7,16 +7,10 @@ import {
   domainValidationError,
   mailboxValidationError,
 } from "./page-bodies.js";
+import { domainDetails, domainMailboxes, domainSummary } from "./read-bodies.js";
 import { KeyLimits } from "./request-limits.js";
+import { BASE_PATH, type Route, routeOf, routeProblem } from "./routes.js";
 import { type SandboxAccount, type SandboxDomain, seedAccount } from "./seed.js";
-
-const BASE_PATH = "/rest/v2";
-const DOMAINS = /^\/rest\/v2\/domains$/;
-const DOMAIN = /^\/rest\/v2\/domains\/([^/]+)$/;
-const DOMAIN_MAILBOXES = /^\/rest\/v2\/domains\/([^/]+)\/mailboxes$/;
-const DOMAIN_MAILBOX = /^\/rest\/v2\/domains\/([^/]+)\/mailboxes\/([^/]+)$/;
-const CREDENTIALS = /^\/rest\/v2\/mailboxes\/microsoft\/credentials$/;
-const CREDENTIAL = /^\/rest\/v2\/mailboxes\/microsoft\/credentials\/([^/]+)$/;
 
 /** How long an accepted domain deletion takes before the domain reads as gone. */
 const DEFAULT_DELETION_MS = 3_000;
@@ -245,118 +239,9 @@ export class WoodpeckerSimulation {
   }
 }
 
-type RouteName =
-  | "list_domains"
-  | "get_domain"
-  | "list_mailboxes"
-  | "delete_domain"
-  | "delete_mailbox"
-  | "list_credentials"
-  | "delete_credential";
-
-interface Route {
-  name: RouteName;
-  /** The decoded path parameter; undefined when it is absent or not valid percent-encoding. */
-  segment: string | undefined;
-  /** The mailbox's email, decoded, on the mailbox route. */
-  email?: string | undefined;
-}
-
-function routeOf(method: string, path: string): Route | "method_not_allowed" | undefined {
-  const routes: [RegExp, Partial<Record<string, RouteName>>][] = [
-    [DOMAINS, { GET: "list_domains" }],
-    [DOMAIN, { GET: "get_domain", DELETE: "delete_domain" }],
-    [DOMAIN_MAILBOXES, { GET: "list_mailboxes" }],
-    [DOMAIN_MAILBOX, { DELETE: "delete_mailbox" }],
-    [CREDENTIALS, { GET: "list_credentials" }],
-    [CREDENTIAL, { DELETE: "delete_credential" }],
-  ];
-  for (const [pattern, byMethod] of routes) {
-    const match = pattern.exec(path);
-    if (match === null) continue;
-    const name = byMethod[method];
-    if (name === undefined) return "method_not_allowed";
-    const decoded = (segment: string | undefined) =>
-      segment === undefined ? undefined : decodeSegment(segment);
-    return {
-      name,
-      segment: decoded(match[1]),
-      ...(match[2] === undefined ? {} : { email: decoded(match[2]) }),
-    };
-  }
-  return undefined;
-}
-
 function removeFrom<T>(list: T[], item: T): void {
   const index = list.indexOf(item);
   if (index !== -1) list.splice(index, 1);
-}
-
-function domainSummary(domain: SandboxDomain) {
-  return {
-    domain: domain.name,
-    mailboxes_count: domain.mailboxes.length,
-    provider: domain.provider,
-    is_custom_domain: domain.isCustomDomain,
-    is_ready: domain.isReady,
-    expires: domain.expires,
-    created: domain.created,
-  };
-}
-
-function domainDetails(domain: SandboxDomain) {
-  const [first] = domain.mailboxes;
-  return {
-    owner: {
-      email: first?.email ?? `owner@${domain.name}`,
-      first_name: first?.first_name ?? "Owner",
-      last_name: first?.last_name ?? "Name",
-      company_name: null,
-      address: "5230 Newell Road",
-      city: "Palo Alto",
-      state: "CA",
-      country: "US",
-      zip_code: "94303",
-      phone: "+1.6505550100",
-    },
-    email_forward_address: null,
-    domain_redirect_url: `https://www.${domain.name}`,
-    expires: domain.expires,
-    created: domain.created,
-    is_custom_domain: domain.isCustomDomain,
-    is_ready: domain.isReady,
-    provider: domain.provider,
-    mailboxes_count: domain.mailboxes.length,
-    max_mailboxes: domain.maxMailboxes,
-    all_mailboxes_are_ready: domain.isReady,
-  };
-}
-
-function domainMailboxes(domain: SandboxDomain) {
-  return {
-    mailboxes: domain.mailboxes
-      .filter((mailbox) => mailbox.listed !== false)
-      .map(({ first_name, last_name, email, provider, status }) => ({
-        first_name,
-        last_name,
-        email,
-        provider,
-        status,
-      })),
-  };
-}
-
-/** The domain routes answer in the domain page's shape, the others in the credential page's. */
-function routeProblem(path: string): (status: number, text: string) => object {
-  return path.startsWith(`${BASE_PATH}/domains`) ? domainProblem : credentialProblem;
-}
-
-function decodeSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
