@@ -98,6 +98,45 @@ describe.each(Object.entries(CLIENTS))("with %s", (_label, client) => {
   });
 });
 
+describe("what the person and the client are shown", () => {
+  it("a form lists ten mailboxes of each domain, then how many more", async () => {
+    e2e.woodpecker.simulation
+      .findDomain("hooli.com")
+      ?.mailboxes.push(...Array.from({ length: 11 }, (_, i) => mailbox(`m${i}@hooli.com`)));
+    const s = await start(CLIENTS["a client that shows forms"]);
+    const { result } = await s.call("delete_domains", {
+      domain_names: ["hooli.com", "piedpiper.com"],
+    });
+    expect(result.status).toBe("deletion_accepted");
+    expect(prompts[0]).toContain(
+      "  • m7@hooli.com (PAID)\n  • and 3 more\npiedpiper.com: 3 mailboxes",
+    );
+  });
+
+  it("a client that asked for progress hears of each domain read and each DELETE", async () => {
+    const s = await start();
+    const heard: string[] = [];
+    const call = async (args: Record<string, unknown>) =>
+      (
+        await s.client.callTool({ name: "delete_domains", arguments: args }, undefined, {
+          onprogress: ({ message }) => heard.push(message ?? ""),
+        })
+      ).structuredContent as { confirmation?: { preview_token: string } };
+    const names = BURNED.slice(0, 3);
+    const first = await call({ domain_names: names });
+    expect(heard).toEqual(["read 1 of 3 domains", "read 2 of 3 domains", "read 3 of 3 domains"]);
+    heard.splice(0);
+    await call({
+      domain_names: names,
+      confirm: "delete 3 domains",
+      preview_token: first.confirmation?.preview_token,
+    });
+    expect(heard.slice(3)).toEqual(
+      names.map((name, i) => `${i + 1} of 3: deletion of ${name} accepted`),
+    );
+  });
+});
+
 describe("one DELETE of the batch failing", () => {
   it("does not stop the others: partially_accepted, each with its own outcome", async () => {
     const s = await start();
