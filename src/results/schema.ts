@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ErrorKind, ErrorReason } from "./failure.js";
+import { COMMON_ERROR_KINDS, type ErrorKind, type ErrorReason } from "./failure.js";
 
 /** The most mailboxes a preview carries; `mailboxes_count` and `mailboxes_listed` count them all. */
 export const PREVIEW_MAILBOX_LIMIT = 100;
@@ -82,7 +82,7 @@ export const BatchDeletionSchema = z.object({
       "not_sent: an earlier DELETE of the batch failed in a way that fails them all (the key rejected, rate limited), so this one was not sent.",
     ),
   kind: z
-    .string()
+    .enum(COMMON_ERROR_KINDS)
     .optional()
     .describe("The error kind, as a call for this domain alone would say."),
   reason: z.enum(LEFT_OUT_REASONS).optional(),

@@ -1,6 +1,11 @@
 import type { Shown } from "../confirmation/deletion.js";
 import { nodeCrypto } from "../node-crypto.js";
-import { type ErrorKind, PartialFailure, ToolFailure } from "../results/failure.js";
+import {
+  COMMON_ERROR_KINDS,
+  type ErrorKind,
+  PartialFailure,
+  ToolFailure,
+} from "../results/failure.js";
 import type { BatchDeletion, ConfirmedBy, Preview } from "../results/schema.js";
 import type { WoodpeckerClient } from "../woodpecker/client.js";
 import { explainFailures } from "./api-failure.js";
@@ -128,7 +133,7 @@ function failed(domainName: string, failure: ToolFailure): BatchDeletion {
   return {
     domain_name: domainName,
     status: "error",
-    kind: failure.kind,
+    kind: requestKind(failure.kind),
     ...(reason === "domain_not_found" ||
     reason === "domain_not_ready" ||
     reason === "domain_deletion_in_progress"
@@ -146,7 +151,12 @@ function notSent(domain: Preview, stop: ToolFailure): BatchDeletion {
   return {
     domain_name: domain.domain_name,
     status: "not_sent",
-    kind: stop.kind,
+    kind: requestKind(stop.kind),
     message: `Not sent: an earlier DELETE of this batch failed with ${stop.kind}, which would fail this one too.`,
   };
+}
+
+/** A DELETE's own failure is one of the kinds any Woodpecker request can end in. */
+function requestKind(kind: ErrorKind): (typeof COMMON_ERROR_KINDS)[number] {
+  return COMMON_ERROR_KINDS.find((each) => each === kind) ?? "unexpected_response";
 }

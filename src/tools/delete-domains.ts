@@ -111,7 +111,7 @@ function batchDeletion(
     get confirmValue() {
       return confirmValue(going);
     },
-    valueKind: '"delete N domains", N being how many domains go,',
+    valueKind: 'the sentence "delete N domains", N being how many domains go,',
     accepts: (value) => namesCount(value, going),
     async read(via) {
       const shown = shownBatch(await readBatch(client, domainNames, via));

@@ -86,7 +86,7 @@ export const deleteMailbox = defineTool({
   outputSchema,
   target: ({ domain_name, email }) => ({ domain_name, email }),
   async handler({ domain_name, email, confirm, preview_token }, context): Promise<Answer> {
-    refuseProtected(context.config, [domain_name]);
+    refuseProtected(context.config, [domain_name], "any mailbox on it");
     const { client } = requireAccount(context);
     return context.delete(mailboxDeletion(client, domain_name, email), {
       confirm,
