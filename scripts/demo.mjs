@@ -1,6 +1,7 @@
-// npm run demo: two scripted agent sessions against the sandbox, printed as a transcript: one
-// client that cannot show a confirmation form (the agent relays the person's yes with the preview
-// token), one that can (the person types the name).
+// npm run demo: scripted agent sessions against the sandbox, printed as a transcript: a client
+// that cannot show a confirmation form (the agent relays the person's yes with the preview
+// token), one that can (the person types the name), and a cleanup: a batch of domains, then
+// single mailboxes.
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -128,9 +129,54 @@ async function formSession() {
   await client.close();
 }
 
+async function cleanupSession() {
+  const client = await connect();
+  write(
+    '── 8. User: "Clean up the agency\'s burned domains, and aviato.com." One question for the set.',
+  );
+  const burned = [
+    "bachmanity.io",
+    "bachmanity-hq.com",
+    "bachmanity-labs.com",
+    "bachmanity-mail.com",
+    "bachmanity-news.com",
+    "bachmanity-team.com",
+    "bachmanityapp.com",
+    "getbachmanity.com",
+    "hellobachmanity.com",
+    "joinbachmanity.com",
+    "meetbachmanity.com",
+    "trybachmanity.com",
+  ];
+  const batch = await call(client, "delete_domains", { domain_names: [...burned, "aviato.com"] });
+  write();
+  write("── 9. The user agreed to the twelve: the agent confirms with the count and the token.");
+  await call(client, "delete_domains", {
+    domain_names: [...burned, "aviato.com"],
+    confirm: "delete 12 domains",
+    preview_token: batch.confirmation.preview_token,
+  });
+  write();
+  write("── 10. User: \"Remove Jack's and Ed's mailboxes from endframe.com, keep the domain.\"");
+  await call(client, "delete_mailbox", { domain_name: "endframe.com", email: "jack@endframe.com" });
+  const mailbox = await call(client, "delete_mailbox", {
+    domain_name: "endframe.com",
+    email: "ed@endframe.com",
+  });
+  await call(client, "delete_mailbox", {
+    domain_name: "endframe.com",
+    email: "ed@endframe.com",
+    confirm: "ed@endframe.com",
+    preview_token: mailbox.confirmation.preview_token,
+  });
+  await client.close();
+}
+
 write("Woodpecker MCP server, sandbox demo: a built-in simulation of an account.");
 write("No key, no network, nothing real is deleted.");
 write();
 await twoStepSession();
 write();
 await formSession();
+write();
+await cleanupSession();

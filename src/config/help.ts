@@ -4,8 +4,9 @@ import { DEFAULT_BASE_URL } from "./parse-cli.js";
 export const HELP_TEXT = `${SERVER_NAME} ${SERVER_VERSION}
 An MCP server (stdio, or Streamable HTTP with --http) to look at and delete Woodpecker resources
 safely: list_domains, get_domain, delete_domain (cascades to every mailbox on the domain),
-list_microsoft_credentials and delete_microsoft_credential. Every deletion shows what goes first
-and needs a person's yes.
+delete_mailbox (one mailbox; the domain stays), delete_domains (up to 50 domains, one yes for the
+set), list_microsoft_credentials and delete_microsoft_credential. Every deletion shows what goes
+first and needs a person's yes.
 
 Usage: ${SERVER_NAME} [--sandbox] [--http] [--help] [--version]
        ${SERVER_NAME} --verify-audit FILE

@@ -11,6 +11,11 @@ export interface PersonQuestion {
   lead: string;
   /** Every item that goes, as the person sees it; a form shows the first ten. */
   items: readonly string[];
+  /**
+   * Several targets at once (a batch): each with its heading and every item that goes with it;
+   * a form shows the first ten items of each.
+   */
+  sections?: readonly QuestionSection[];
   /** "Type the domain name to confirm." */
   instruction: string;
   /** The form field's title: "Type piedpiper.com to delete it". */
@@ -21,6 +26,12 @@ export interface PersonQuestion {
   banners: readonly Banner[];
   /** When asking again: what changed since the person was last asked. */
   note?: string;
+}
+
+export interface QuestionSection {
+  /** "piedpiper.com: 3 mailboxes" */
+  heading: string;
+  items: readonly string[];
 }
 
 export interface Banner {
@@ -81,6 +92,14 @@ export function scrubbedQuestion(
     title: scrub(question.title),
     lead: scrub(question.lead),
     items: question.items.map(scrub),
+    ...(question.sections === undefined
+      ? {}
+      : {
+          sections: question.sections.map((section) => ({
+            heading: scrub(section.heading),
+            items: section.items.map(scrub),
+          })),
+        }),
     instruction: scrub(question.instruction),
     fieldTitle: scrub(question.fieldTitle),
     banners: question.banners.map((banner) => ({ ...banner, text: scrub(banner.text) })),

@@ -54,9 +54,18 @@ export class AuditTrail {
     this.#stderr = options.stderr ?? ((line) => writeFully(2, `${line}\n`));
   }
 
-  /** Throws when the line cannot be written: then no DELETE may be sent. */
-  intent(subject: AuditSubject, request: string): void {
-    this.#write(this.#entry({ audit: "intent", ...subject, request }, "about to send a DELETE"));
+  /**
+   * Throws when the line cannot be written: then no DELETE may be sent. One DELETE of several
+   * (a batch) carries the batch's id and its position in it.
+   */
+  intent(
+    subject: AuditSubject,
+    request: string,
+    batch?: { batch: string; position: number },
+  ): void {
+    this.#write(
+      this.#entry({ audit: "intent", ...subject, request, ...batch }, "about to send a DELETE"),
+    );
   }
 
   /**

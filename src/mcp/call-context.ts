@@ -52,7 +52,9 @@ export function callContext(invocation: Invocation): ToolContext {
     delete(deletion, relayed) {
       const account = requireAccount(context);
       // A token is bound to whether this is a dry run too: a yes to a rehearsal deletes nothing.
-      const bound = { ...deletion, binding: { ...deletion.binding, dryRun: config.dryRun } };
+      // The deletion is extended, not copied: what a batch asks to type follows its readings.
+      const binding = { ...deletion.binding, dryRun: config.dryRun };
+      const bound: typeof deletion = Object.create(deletion, { binding: { value: binding } });
       return runDeletion(bound, relayed, {
         tokens: account.tokens,
         shown: deps.shared.shown,
@@ -67,7 +69,7 @@ export function callContext(invocation: Invocation): ToolContext {
         pageWaitMs: config.pageWaitMs,
         banners: banners(config),
         scrub: (text) => deps.scrubber.text(text),
-        via: deletionVia(deps, record, call),
+        via: deletionVia(deps, record, call, progress),
         detached: detachedDeletions(invocation),
         onConfirmed: (by, sentElsewhere) => {
           record.confirmedBy = by;
@@ -87,9 +89,11 @@ function deletionVia(
   deps: ToolDependencies,
   record: CallRecord,
   call: CallOptions & { signal: AbortSignal },
+  progress?: CallProgress,
 ): DeletionVia {
   return {
     call,
+    progress: (message) => progress?.report(message),
     async sendDelete<Sent>(request: DeleteRequest<Sent>): Promise<DeleteOutcome<Sent>> {
       const { config } = deps;
       if (config.dryRun) return { dryRun: true };
@@ -109,16 +113,18 @@ function deletionVia(
       const key = JSON.stringify([record.account, request.key]);
       const { value, joined } = await deps.shared.deletes.run(key, caller, (shared) => {
         try {
+          const { batch } = request;
           deps.audit.intent(
             {
               tool: record.tool,
-              target: record.target,
+              target: batch?.target ?? record.target,
               account: record.account,
               dry_run: false,
               sandbox: config.sandbox,
               confirmed_by: record.confirmedBy,
             },
             request.description,
+            batch === undefined ? undefined : { batch: batch.id, position: batch.position },
           );
         } catch (error) {
           deps.logger.error({ err: error }, "the audit intent line could not be written");

@@ -51,7 +51,8 @@ export function auditOutcome(
 export function auditCall(audit: AuditTrail, record: CallRecord, mode: Mode, body: ResultBody) {
   audit.outcome(
     auditOutcome(record, mode, {
-      outcome: body.error?.kind ?? body.status,
+      // A batch partly accepted says so, not only what failed in it.
+      outcome: body.status === "error" ? (body.error?.kind ?? body.status) : body.status,
       reason: body.error?.reason ?? body.confirmation?.reason ?? null,
       http_status: body.http_status ?? null,
       attempts: body.attempts ?? 0,

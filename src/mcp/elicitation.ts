@@ -101,18 +101,29 @@ export function urlChannel(server: Server, options: { timeoutMs: number }): Page
   };
 }
 
-/** The form's text: banners, what goes (ten items, then how many more), and what to type. */
+/**
+ * The form's text: banners, what goes (ten items, then how many more; for a batch, every target
+ * with ten of its items), and what to type.
+ */
 export function formMessage(question: PersonQuestion): string {
-  const items = question.items.slice(0, FORM_ITEM_LIMIT).map((item) => `• ${item}`);
-  const more = question.items.length - items.length;
-  if (more > 0) items.push(`• and ${more} more`);
+  const sections = (question.sections ?? []).flatMap((section) => [
+    section.heading,
+    ...someItems(section.items, "  • "),
+  ]);
   return [
     ...question.banners.map((banner) => banner.text),
     ...(question.note === undefined ? [] : [question.note]),
     `${question.title} ${question.lead}`,
-    ...items,
+    ...someItems(question.items, "• "),
+    ...sections,
     question.instruction,
   ].join("\n");
+}
+
+function someItems(items: readonly string[], bullet: string): string[] {
+  const shown = items.slice(0, FORM_ITEM_LIMIT).map((item) => `${bullet}${item}`);
+  const more = items.length - shown.length;
+  return more > 0 ? [...shown, `${bullet}and ${more} more`] : shown;
 }
 
 function answerOfError(error: unknown): PersonAnswer {

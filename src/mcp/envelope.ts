@@ -45,7 +45,7 @@ export function answerBody(
 export function failureBody(failure: ToolFailure, target: Target, mode: Mode): ResultBody {
   return {
     ok: false,
-    status: "error",
+    status: failure.status,
     ...target,
     dry_run: mode.dryRun,
     sandbox: mode.sandbox,

@@ -143,7 +143,9 @@ function argumentsRefused(tool: AnyToolDefinition, why: string): ToolFailure {
 }
 
 function targetValue(target: Target): string | number | null {
+  if ("email" in target) return target.email;
   if ("domain_name" in target) return target.domain_name;
+  if ("domain_names" in target) return target.domain_names.join(",");
   if ("credential_id" in target) return target.credential_id;
   return null;
 }

@@ -17,8 +17,8 @@ export type ServerDependencies = Omit<ToolDependencies, "heartbeatMs" | "shared"
   Partial<Pick<ToolDependencies, "heartbeatMs">>;
 
 const INSTRUCTIONS = [
-  "Tools to look at and delete Woodpecker domains (with every mailbox on them) and Microsoft Graph credentials. A deletion cannot be undone.",
-  "Both deleting tools show what they would delete (preview) before anything happens, and delete only after the user's yes: the user is asked directly where the client allows it; otherwise the answer is status confirmation_required, which is a question, not an error: show the preview to the user, ask, and only if they agree call again with confirm and the preview_token given.",
+  "Tools to look at and delete Woodpecker domains (with every mailbox on them, one or several at once), single mailboxes and Microsoft Graph credentials. A deletion cannot be undone.",
+  "Every deleting tool shows what it would delete (preview) before anything happens, and deletes only after the user's yes: the user is asked directly where the client allows it; otherwise the answer is status confirmation_required, which is a question, not an error: show the preview to the user, ask, and only if they agree call again with confirm and the preview_token given.",
   "Every result has ok, status and message; a failure has error.kind, error.reason when known, and error.hint: what to do next.",
 ].join(" ");
 

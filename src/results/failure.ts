@@ -1,5 +1,11 @@
 import type { ParsedErrorBody } from "../woodpecker/error-body.js";
-import type { CredentialSummary, Preview } from "./schema.js";
+import type {
+  BatchDeletion,
+  BatchPreview,
+  CredentialSummary,
+  MailboxSummary,
+  Preview,
+} from "./schema.js";
 
 /** Kinds every tool can answer: bad arguments, no key, a cancelled call, and any Woodpecker failure. */
 export const COMMON_ERROR_KINDS = [
@@ -18,14 +24,14 @@ export const COMMON_ERROR_KINDS = [
   "unexpected_response",
 ] as const;
 
-/** The kinds the confirmation engine answers, for both deleting tools. */
+/** The kinds the confirmation engine answers, for every deleting tool. */
 export const CONFIRMATION_ERROR_KINDS = [
   "confirmation_mismatch",
   "cancelled_by_user",
   "person_required",
 ] as const;
 
-/** The kinds only delete_domain answers: refusals before anything is read or sent. */
+/** The kinds only the domain and mailbox deletions answer: refusals before anything is sent. */
 export const DOMAIN_GUARD_ERROR_KINDS = ["protected", "precondition_failed"] as const;
 
 export type ErrorKind =
@@ -39,7 +45,9 @@ export type ErrorReason =
   | "domain_not_ready"
   | "domain_deletion_in_progress"
   | "credential_not_found"
-  | "credential_in_use";
+  | "credential_in_use"
+  | "mailbox_not_found"
+  | "mailbox_not_connected";
 
 /** The `error` fields besides kind and hint: Woodpecker's, as it sent them, and this server's. */
 export interface ErrorDetails extends Omit<ParsedErrorBody, "recognized"> {
@@ -52,8 +60,10 @@ export interface ErrorDetails extends Omit<ParsedErrorBody, "recognized"> {
 export interface FailureFields {
   http_status?: number;
   attempts?: number;
-  preview?: Preview;
+  preview?: Preview | BatchPreview;
   credential?: CredentialSummary;
+  mailbox?: MailboxSummary;
+  deletions?: BatchDeletion[];
 }
 
 /**
@@ -62,6 +72,7 @@ export interface FailureFields {
  */
 export class ToolFailure extends Error {
   override name = "ToolFailure";
+  readonly status: "error" | "partially_accepted" = "error";
   constructor(
     readonly kind: ErrorKind,
     message: string,
@@ -71,4 +82,13 @@ export class ToolFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Several deletions of which some were accepted and others failed: not what was asked (`ok` is
+ * false, and `error` sums up what failed), yet not nothing either, as its status says.
+ */
+export class PartialFailure extends ToolFailure {
+  override name = "PartialFailure";
+  override readonly status = "partially_accepted";
 }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { ErrorKind, ErrorReason } from "./failure.js";
+import { COMMON_ERROR_KINDS, type ErrorKind, type ErrorReason } from "./failure.js";
 
 /** The most mailboxes a preview carries; `mailboxes_count` and `mailboxes_listed` count them all. */
 export const PREVIEW_MAILBOX_LIMIT = 100;
@@ -33,7 +33,75 @@ export const CascadeChangeSchema = z
     mailboxes_removed: z.array(z.string()),
   })
   .describe("How the mailboxes differ from the ones the user was shown.");
-export type CascadeChange = z.infer<typeof CascadeChangeSchema>;
+/** A change as any deleting tool reports it; a single domain's leaves the domain lists out. */
+export type CascadeChange = z.infer<typeof BatchCascadeChangeSchema>;
+
+export const MailboxSummarySchema = z
+  .object({
+    domain_name: z.string(),
+    email: z.string(),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    status: z.string().describe("ORDERED or PAID: Woodpecker deletes only a PAID (connected) one."),
+  })
+  .describe("The mailbox as Woodpecker listed it during this call: what the deletion takes.");
+export type MailboxSummary = z.infer<typeof MailboxSummarySchema>;
+
+/** Why a domain of a batch is left out of what is confirmed: Woodpecker would refuse it. */
+export const LEFT_OUT_REASONS = [
+  "domain_not_found",
+  "domain_not_ready",
+  "domain_deletion_in_progress",
+] as const;
+
+export const BatchPreviewSchema = z
+  .object({
+    domains: z
+      .array(PreviewSchema)
+      .describe("Every domain that goes, with what it takes: what the user confirms."),
+    left_out: z
+      .array(
+        z.object({
+          domain_name: z.string(),
+          reason: z.enum(LEFT_OUT_REASONS),
+          message: z.string(),
+        }),
+      )
+      .describe(
+        "Domains asked for that Woodpecker would refuse to delete: not deleted, not asked.",
+      ),
+  })
+  .describe("What deleting the domains takes, read from Woodpecker during this call.");
+export type BatchPreview = z.infer<typeof BatchPreviewSchema>;
+
+export const BatchDeletionSchema = z.object({
+  domain_name: z.string(),
+  status: z
+    .enum(["deletion_accepted", "error", "not_sent"])
+    .describe(
+      "not_sent: an earlier DELETE of the batch failed in a way that fails them all (the key rejected, rate limited), so this one was not sent.",
+    ),
+  kind: z
+    .enum(COMMON_ERROR_KINDS)
+    .optional()
+    .describe("The error kind, as a call for this domain alone would say."),
+  reason: z.enum(LEFT_OUT_REASONS).optional(),
+  http_status: z.number().int().optional(),
+  attempts: z.number().int().optional(),
+  verified_by_read: z.literal(true).optional(),
+  message: z.string(),
+});
+export type BatchDeletion = z.infer<typeof BatchDeletionSchema>;
+
+/** A batch's change: the mailboxes, and which domains came, went, or were counted anew. */
+export const BatchCascadeChangeSchema = CascadeChangeSchema.extend({
+  domains_added: z.array(z.string()).optional(),
+  domains_removed: z.array(z.string()).optional(),
+  counts_changed: z
+    .array(z.string())
+    .optional()
+    .describe("Domains whose mailbox count Woodpecker changed."),
+}).describe("How what the domains take differs from what the user was shown.");
 
 export const CredentialSummarySchema = z.object({
   credential_id: z.number().int(),

@@ -45,3 +45,14 @@ export function domainValidationError(issue: string, value: string | null) {
     fields: [{ field: "domain_name", issue, value }],
   };
 }
+
+/** A mailbox DELETE's refusal, in the domain page's `validation_error` shape. */
+export function mailboxValidationError(issue: string, value: string | null) {
+  return {
+    type: "validation_error",
+    message: "Invalid field(s)",
+    code: "invalid_fields",
+    request_id: randomUUID(),
+    fields: [{ field: "mailbox_email", issue, value }],
+  };
+}

@@ -6,6 +6,8 @@ export interface SandboxMailbox {
   status: "ORDERED" | "PAID";
   /** The Microsoft Graph credential the mailbox sends through. */
   credentialId?: number;
+  /** Set when a deletion was accepted; the mailbox still reads as usual until it completes. */
+  deletionInProgress?: boolean;
   /**
    * False for a mailbox that Woodpecker counts but does not list. Woodpecker documents only that
    * its count (every mailbox not deleted) and its list (the active ones) can differ; which state
@@ -90,9 +92,35 @@ const credential = (
 });
 
 /**
+ * The twelve sending domains an agency burned through: the cleanup a batch deletion is for. Each
+ * has two connected mailboxes.
+ */
+export const BURNED_DOMAINS = [
+  "bachmanity.io",
+  "bachmanity-hq.com",
+  "bachmanity-labs.com",
+  "bachmanity-mail.com",
+  "bachmanity-news.com",
+  "bachmanity-team.com",
+  "bachmanityapp.com",
+  "getbachmanity.com",
+  "hellobachmanity.com",
+  "joinbachmanity.com",
+  "meetbachmanity.com",
+  "trybachmanity.com",
+] as const;
+
+const burned = (name: string): SandboxDomain =>
+  domain(name, "GOOGLE", [
+    mailbox("Erlich", "Bachman", `erlich@${name}`, "GOOGLE", "PAID"),
+    mailbox("Nelson", "Bighetti", `bighead@${name}`, "GOOGLE", "PAID"),
+  ]);
+
+/**
  * A small account with every case worth rehearsing: a credential in use by the mailboxes of a
  * deletable domain, a free credential, a domain not ready yet, one already being deleted, an
- * internationalized name, and a domain whose mailbox count is more than the mailboxes listed.
+ * internationalized name, a domain whose mailbox count is more than the mailboxes listed,
+ * mailboxes not connected yet (ORDERED), and an agency's twelve burned domains.
  */
 export function seedAccount(): SandboxAccount {
   return {
@@ -128,6 +156,7 @@ export function seedAccount(): SandboxAccount {
         [mailbox("Monica", "Hall", "monica@raviga.com", "MICROSOFT", "PAID", 22334477)],
         { deletionInProgress: true },
       ),
+      ...BURNED_DOMAINS.map(burned),
     ],
     credentials: [
       credential(

@@ -5,16 +5,12 @@ import {
   credentialProblem,
   domainProblem,
   domainValidationError,
+  mailboxValidationError,
 } from "./page-bodies.js";
+import { domainDetails, domainMailboxes, domainSummary } from "./read-bodies.js";
 import { KeyLimits } from "./request-limits.js";
+import { BASE_PATH, type Route, routeOf, routeProblem } from "./routes.js";
 import { type SandboxAccount, type SandboxDomain, seedAccount } from "./seed.js";
-
-const BASE_PATH = "/rest/v2";
-const DOMAINS = /^\/rest\/v2\/domains$/;
-const DOMAIN = /^\/rest\/v2\/domains\/([^/]+)$/;
-const DOMAIN_MAILBOXES = /^\/rest\/v2\/domains\/([^/]+)\/mailboxes$/;
-const CREDENTIALS = /^\/rest\/v2\/mailboxes\/microsoft\/credentials$/;
-const CREDENTIAL = /^\/rest\/v2\/mailboxes\/microsoft\/credentials\/([^/]+)$/;
 
 /** How long an accepted domain deletion takes before the domain reads as gone. */
 const DEFAULT_DELETION_MS = 3_000;
@@ -161,6 +157,9 @@ export class WoodpeckerSimulation {
       case "delete_domain":
         this.#deleteDomain(route.segment, send);
         return;
+      case "delete_mailbox":
+        this.#deleteMailbox(route.segment, route.email, send);
+        return;
       case "list_credentials":
         send(200, { credentials: this.account.credentials });
         return;
@@ -181,17 +180,46 @@ export class WoodpeckerSimulation {
       send(422, domainValidationError("not_ready", value));
     } else {
       domain.deletionInProgress = true;
-      this.#completeLater(domain);
+      this.#completeLater(() => removeFrom(this.account.domains, domain));
       send(202);
     }
   }
 
-  /** The deletion is asynchronous: until it completes the domain and its mailboxes read as usual. */
-  #completeLater(domain: SandboxDomain): void {
+  /**
+   * Woodpecker's page: 202 when accepted; 422 `cannot_delete_due_to_not_connected_mailbox` for a
+   * mailbox that is not PAID. That an unknown domain or mailbox is a 404, and that a second DELETE
+   * while the first is under way is a 422 with the issue `deletion_in_progress`, are this
+   * sandbox's own choices: the page names no status for them.
+   */
+  #deleteMailbox(
+    name: string | undefined,
+    email: string | undefined,
+    send: (status: number, body?: unknown) => void,
+  ): void {
+    const domain = name === undefined ? undefined : this.findDomain(name);
+    const wanted = email?.toLowerCase();
+    const mailbox = domain?.mailboxes.find((each) => each.email.toLowerCase() === wanted);
+    if (domain === undefined || mailbox === undefined) {
+      send(404, domainProblem(404, "Requested resource does not exist"));
+    } else if (mailbox.deletionInProgress === true) {
+      send(422, mailboxValidationError("deletion_in_progress", mailbox.email));
+    } else if (mailbox.status !== "PAID") {
+      send(
+        422,
+        mailboxValidationError("cannot_delete_due_to_not_connected_mailbox", mailbox.email),
+      );
+    } else {
+      mailbox.deletionInProgress = true;
+      this.#completeLater(() => removeFrom(domain.mailboxes, mailbox));
+      send(202);
+    }
+  }
+
+  /** A deletion is asynchronous: until it completes, what it deletes reads as usual. */
+  #completeLater(complete: () => void): void {
     const timer = setTimeout(() => {
       this.#deletions.delete(timer);
-      const index = this.account.domains.indexOf(domain);
-      if (index !== -1) this.account.domains.splice(index, 1);
+      complete();
     }, this.#options.deletionMs ?? DEFAULT_DELETION_MS);
     timer.unref();
     this.#deletions.add(timer);
@@ -211,103 +239,9 @@ export class WoodpeckerSimulation {
   }
 }
 
-type RouteName =
-  | "list_domains"
-  | "get_domain"
-  | "list_mailboxes"
-  | "delete_domain"
-  | "list_credentials"
-  | "delete_credential";
-
-interface Route {
-  name: RouteName;
-  /** The decoded path parameter; undefined when it is absent or not valid percent-encoding. */
-  segment: string | undefined;
-}
-
-function routeOf(method: string, path: string): Route | "method_not_allowed" | undefined {
-  const routes: [RegExp, Partial<Record<string, RouteName>>][] = [
-    [DOMAINS, { GET: "list_domains" }],
-    [DOMAIN, { GET: "get_domain", DELETE: "delete_domain" }],
-    [DOMAIN_MAILBOXES, { GET: "list_mailboxes" }],
-    [CREDENTIALS, { GET: "list_credentials" }],
-    [CREDENTIAL, { DELETE: "delete_credential" }],
-  ];
-  for (const [pattern, byMethod] of routes) {
-    const match = pattern.exec(path);
-    if (match === null) continue;
-    const name = byMethod[method];
-    if (name === undefined) return "method_not_allowed";
-    return { name, segment: match[1] === undefined ? undefined : decodeSegment(match[1]) };
-  }
-  return undefined;
-}
-
-function domainSummary(domain: SandboxDomain) {
-  return {
-    domain: domain.name,
-    mailboxes_count: domain.mailboxes.length,
-    provider: domain.provider,
-    is_custom_domain: domain.isCustomDomain,
-    is_ready: domain.isReady,
-    expires: domain.expires,
-    created: domain.created,
-  };
-}
-
-function domainDetails(domain: SandboxDomain) {
-  const [first] = domain.mailboxes;
-  return {
-    owner: {
-      email: first?.email ?? `owner@${domain.name}`,
-      first_name: first?.first_name ?? "Owner",
-      last_name: first?.last_name ?? "Name",
-      company_name: null,
-      address: "5230 Newell Road",
-      city: "Palo Alto",
-      state: "CA",
-      country: "US",
-      zip_code: "94303",
-      phone: "+1.6505550100",
-    },
-    email_forward_address: null,
-    domain_redirect_url: `https://www.${domain.name}`,
-    expires: domain.expires,
-    created: domain.created,
-    is_custom_domain: domain.isCustomDomain,
-    is_ready: domain.isReady,
-    provider: domain.provider,
-    mailboxes_count: domain.mailboxes.length,
-    max_mailboxes: domain.maxMailboxes,
-    all_mailboxes_are_ready: domain.isReady,
-  };
-}
-
-function domainMailboxes(domain: SandboxDomain) {
-  return {
-    mailboxes: domain.mailboxes
-      .filter((mailbox) => mailbox.listed !== false)
-      .map(({ first_name, last_name, email, provider, status }) => ({
-        first_name,
-        last_name,
-        email,
-        provider,
-        status,
-      })),
-  };
-}
-
-/** The domain routes answer in the domain page's shape, the others in the credential page's. */
-function routeProblem(path: string): (status: number, text: string) => object {
-  return path.startsWith(`${BASE_PATH}/domains`) ? domainProblem : credentialProblem;
-}
-
-function decodeSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
+function removeFrom<T>(list: T[], item: T): void {
+  const index = list.indexOf(item);
+  if (index !== -1) list.splice(index, 1);
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -21,7 +21,19 @@ export interface DeleteRequest<Sent> {
   key: string;
   /** e.g. `DELETE /domains/piedpiper.com` */
   description: string;
+  /** One of several DELETEs of one call: what it acts on, and its place among them. */
+  batch?: BatchPlace;
   send: (options: CallOptions) => Promise<Sent>;
+}
+
+export interface BatchPlace {
+  /** The same for every DELETE of one confirmed batch. */
+  id: string;
+  /** 1 for the first DELETE. */
+  position: number;
+  size: number;
+  /** What this DELETE acts on: `piedpiper.com`. */
+  target: string;
 }
 
 export type DeleteOutcome<Sent> =
@@ -33,6 +45,8 @@ export type DeleteOutcome<Sent> =
 export interface DeletionVia {
   /** Abort signal, retry reporting and send notice for every Woodpecker request. */
   call: CallOptions;
+  /** Tells the client how a long deletion is getting on ("read 3 of 12 domains"). */
+  progress(message: string): void;
   /**
    * The only way a DELETE is sent: one per account and key in flight, the audit intent line
    * written first (no DELETE when it cannot be); in a dry run nothing is sent.
@@ -83,7 +97,12 @@ export const DELETES: ToolAnnotationHints = {
 };
 
 /** What a call acts on, echoed in its failures and in the audit trail. */
-export type Target = { domain_name: string } | { credential_id: number } | Record<string, never>;
+export type Target =
+  | { domain_name: string }
+  | { domain_name: string; email: string }
+  | { domain_names: string[] }
+  | { credential_id: number }
+  | Record<string, never>;
 
 export interface ToolDefinition<Input extends z.ZodObject, Output extends z.ZodObject> {
   name: ToolName;

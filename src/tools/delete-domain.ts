@@ -1,12 +1,9 @@
 import * as z from "zod";
-import type { ChangeReport, Shown } from "../confirmation/deletion.js";
-import type { Cascade } from "../confirmation/preview-token.js";
-import { itemChange } from "../confirmation/shown-cascades.js";
+import type { Shown } from "../confirmation/deletion.js";
 import {
   COMMON_ERROR_KINDS,
   CONFIRMATION_ERROR_KINDS,
   DOMAIN_GUARD_ERROR_KINDS,
-  ToolFailure,
 } from "../results/failure.js";
 import {
   CascadeChangeSchema,
@@ -18,29 +15,17 @@ import {
   resultSchema,
   type ToolAnswer,
 } from "../results/schema.js";
-import { ApiError } from "../woodpecker/api-error.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
-import { isPlainEmail, normalizeDomainName } from "../woodpecker/domain-name.js";
 import type { Mailbox } from "../woodpecker/responses.js";
 import { explainFailures } from "./api-failure.js";
 import { DELETES, type DeletionVia, defineTool, type ToolDeletion } from "./define.js";
-import {
-  domainMeaning,
-  domainMeanings,
-  isNotFound,
-  previewOf,
-  readDomain,
-} from "./domain-reads.js";
+import { mailboxChange, mailboxLine, namesDomain, readDomainPreview } from "./domain-preview.js";
+import { domainMeaning } from "./domain-reads.js";
+import { refuseProtected } from "./protected-domains.js";
 import { DomainNameInput, PreviewTokenInput } from "./inputs.js";
 import { requireAccount } from "./require-account.js";
-import {
-  countNote,
-  countOf,
-  describeCascade,
-  displayDomain,
-  listSome,
-  quotedFromWoodpecker,
-} from "./wording.js";
+import { deleteDomainSettled } from "./settle-delete.js";
+import { countNote, describeCascade, displayDomain } from "./wording.js";
 
 const outputSchema = resultSchema({
   statuses: ["deletion_accepted", "dry_run", "confirmation_required"],
@@ -86,15 +71,7 @@ export const deleteDomain = defineTool({
   outputSchema,
   target: ({ domain_name }) => ({ domain_name }),
   async handler({ domain_name, confirm, preview_token }, context): Promise<Answer> {
-    const domain = displayDomain(domain_name);
-    if (context.config.protectedDomains.has(domain_name)) {
-      throw new ToolFailure(
-        "protected",
-        `Not deleted: ${domain} is listed in WOODPECKER_PROTECTED_DOMAINS, so this server refuses to delete it.`,
-        "Do not try to delete this domain. Only the person who runs this server can change WOODPECKER_PROTECTED_DOMAINS.",
-        { retryable: false },
-      );
-    }
+    refuseProtected(context.config, [domain_name]);
     const { client } = requireAccount(context);
     return context.delete(domainDeletion(client, domain_name), {
       confirm,
@@ -119,7 +96,7 @@ async function carryOut(
     via.sendDelete({
       key: `domain:${domainName}`,
       description: `DELETE /domains/${domainName}`,
-      send: (options) => deleteAndSettle(client, domainName, options),
+      send: (options) => deleteDomainSettled(client, domainName, options),
     }),
     { step: "delete", what: `domain ${domain}`, meaning: domainMeaning(domainName) },
     { preview },
@@ -154,48 +131,6 @@ async function carryOut(
   };
 }
 
-/** What the DELETE ended in: Woodpecker's answer, or a read that settled an ambiguous one. */
-interface Sent {
-  status: number;
-  attempts: number;
-  /** Set when a read settled an ambiguous answer: the domain is gone, or being deleted. */
-  settledBy?: "gone" | "being_deleted";
-}
-
-/**
- * Sends the DELETE. When its last answer came on a retry after an attempt that Woodpecker may have
- * carried out (a reset, a timeout, a 5xx), that answer alone does not tell what happened: one
- * more GET settles it. Gone, or still there and being deleted as Woodpecker said: accepted.
- * Anything else: the answer as it came, which says the DELETE may have happened.
- */
-async function deleteAndSettle(
-  client: WoodpeckerClient,
-  domainName: string,
-  options: CallOptions,
-): Promise<Sent> {
-  try {
-    return await client.deleteDomain(domainName, options);
-  } catch (error) {
-    if (!(error instanceof ApiError) || !error.earlierMayHaveLanded) throw error;
-    const said =
-      error.reason.type === "http" ? domainMeaning(domainName)(error.reason)?.reason : undefined;
-    const settled = {
-      status: error.reason.type === "http" ? error.reason.status : 0,
-      attempts: error.attempts,
-    };
-    // A read, not an attempt of the DELETE: it does not count as one.
-    const { onSend: _notAnAttempt, ...read } = options;
-    try {
-      await client.getDomain(domainName, read);
-    } catch (readError) {
-      if (isNotFound(readError)) return { ...settled, settledBy: "gone" };
-      throw error;
-    }
-    if (said === "domain_deletion_in_progress") return { ...settled, settledBy: "being_deleted" };
-    throw error;
-  }
-}
-
 /** What delete_domain hands the confirmation engine. */
 function domainDeletion(
   client: WoodpeckerClient,
@@ -213,48 +148,24 @@ function domainDeletion(
   };
 }
 
-/**
- * The preview: the domain and every mailbox it lists, read now. A domain that is not ready, or
- * whose mailboxes cannot all be named plainly, is refused here: no one is asked, nothing is sent.
- */
+/** The preview, in the words and question delete_domain shows. */
 async function readPreview(
   client: WoodpeckerClient,
   domainName: string,
   call: CallOptions,
 ): Promise<Shown<Fields>> {
-  const read = await readDomain(client, domainName, "preview", call);
-  const preview = previewOf(domainName, read);
-  if (!preview.is_ready) {
-    const { because, hint } = domainMeanings(domainName).notReady;
-    throw new ToolFailure(
-      "precondition_failed",
-      `Nothing was deleted: ${because}.`,
-      hint,
-      { reason: "domain_not_ready", retryable: false },
-      { preview },
-    );
-  }
-  const unusual = read.mailboxes.find((mailbox) => !isPlainEmail(mailbox.email));
-  if (unusual !== undefined) {
-    throw new ToolFailure(
-      "unexpected_response",
-      `Nothing was deleted: Woodpecker listed a mailbox on ${displayDomain(domainName)} whose email is not a plain address, so what deleting the domain takes cannot be shown safely. That email, quoted as Woodpecker sent it: ${quotedFromWoodpecker(unusual.email)}.`,
-      "Do not try to delete this domain through this server: tell the user to look at its mailboxes in Woodpecker.",
-      { retryable: false },
-    );
-  }
-  const emails = read.mailboxes.map((mailbox) => mailbox.email);
+  const { preview, mailboxes, emails } = await readDomainPreview(client, domainName, call);
   return {
-    cascade: {
-      count: preview.mailboxes_count,
-      items: emails.map((email) => email.toLowerCase()),
-    },
-    words: describeCascade(preview, emails),
+    cascade: { count: preview.mailboxes_count, items: emails },
+    words: describeCascade(
+      preview,
+      mailboxes.map((mailbox) => mailbox.email),
+    ),
     listing:
       preview.mailboxes_count === preview.mailboxes_listed
         ? "preview lists every mailbox"
         : `${countNote(preview)}, and preview lists those it listed`,
-    question: question(preview, read.mailboxes),
+    question: question(preview, mailboxes),
     fields: { preview },
   };
 }
@@ -272,31 +183,9 @@ function question(preview: Preview, mailboxes: readonly Mailbox[]): Shown<Fields
   return {
     title: `Delete ${domain} for good?`,
     lead,
-    items: mailboxes.map(({ email, status }) =>
-      /^[A-Z_]{1,20}$/.test(status) ? `${email} (${status})` : email,
-    ),
+    items: mailboxes.map(mailboxLine),
     instruction: "Type the domain name to confirm.",
     fieldTitle: `Type ${domain} to delete it`,
     accepts: (typed) => namesDomain(typed, preview.domain_name),
   };
-}
-
-function mailboxChange(before: Cascade, after: Cascade): ChangeReport {
-  const { added, removed } = itemChange(before.items, after.items);
-  const words = [
-    added.length > 0 ? `added: ${listSome(added, 5)}` : "",
-    removed.length > 0 ? `removed: ${listSome(removed, 5)}` : "",
-    before.count === after.count
-      ? ""
-      : `Woodpecker's count went from ${countOf(before.count, "mailbox", "mailboxes")} to ${after.count}`,
-  ].filter(Boolean);
-  return {
-    words: words.join("; ") || "the domain's details changed",
-    cascade_change: { mailboxes_added: added, mailboxes_removed: removed },
-  };
-}
-
-function namesDomain(typed: string, domainName: string): boolean {
-  const check = normalizeDomainName(typed);
-  return check.ok && check.name === domainName;
 }

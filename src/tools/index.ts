@@ -1,5 +1,7 @@
 import type { AnyToolDefinition } from "./define.js";
 import { deleteDomain } from "./delete-domain.js";
+import { deleteDomains } from "./delete-domains.js";
+import { deleteMailbox } from "./delete-mailbox.js";
 import { deleteMicrosoftCredential } from "./delete-microsoft-credential.js";
 import { getDomain } from "./get-domain.js";
 import { listDomains } from "./list-domains.js";
@@ -10,6 +12,8 @@ export const TOOLS: readonly AnyToolDefinition[] = [
   listDomains,
   getDomain,
   deleteDomain,
+  deleteMailbox,
+  deleteDomains,
   listMicrosoftCredentials,
   deleteMicrosoftCredential,
 ];

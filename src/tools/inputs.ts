@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { normalizeDomainName } from "../woodpecker/domain-name.js";
+import { isPlainEmail, normalizeDomainName } from "../woodpecker/domain-name.js";
 
 // Argument schemas shared by several tools. Messages do not name the argument: the
 // invalid_input result does, once, in `fields`.
@@ -14,6 +14,25 @@ export const DomainNameInput = z
   })
   .describe(
     "The domain, e.g. piedpiper.com. Case, one trailing dot and internationalized names are normalized.",
+  );
+
+const NOT_AN_EMAIL =
+  "must be a plain email address, local@domain, with only letters, digits and . _ % + - before the @";
+
+export const EmailInput = z
+  .string()
+  .max(320)
+  .transform((raw, ctx) => {
+    const email = raw.trim().toLowerCase();
+    const at = email.lastIndexOf("@");
+    const domain = at > 0 ? normalizeDomainName(email.slice(at + 1)) : undefined;
+    const normalized = domain?.ok === true ? `${email.slice(0, at)}@${domain.name}` : "";
+    if (isPlainEmail(normalized)) return normalized;
+    ctx.addIssue({ code: "custom", message: NOT_AN_EMAIL });
+    return z.NEVER;
+  })
+  .describe(
+    "The mailbox's email address, e.g. richard@piedpiper.com: on the domain given as domain_name. Case is ignored.",
   );
 
 const NOT_AN_ID = "must be a positive whole number, or a string of its digits";

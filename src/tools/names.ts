@@ -5,6 +5,8 @@ export const TOOL_NAMES = [
   "list_domains",
   "get_domain",
   "delete_domain",
+  "delete_mailbox",
+  "delete_domains",
   "list_microsoft_credentials",
   "delete_microsoft_credential",
 ] as const;

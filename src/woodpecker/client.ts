@@ -62,6 +62,16 @@ export class WoodpeckerClient {
     return this.#transport.request("delete", domainPath(domainName), 202, discardBody, options);
   }
 
+  /** 202: the deletion of the mailbox was accepted and runs asynchronously. */
+  deleteMailbox(
+    domainName: string,
+    email: string,
+    options: CallOptions = {},
+  ): Promise<Reply<undefined>> {
+    const path = `${domainPath(domainName)}/mailboxes/${encodeURIComponent(email)}`;
+    return this.#transport.request("delete", path, 202, discardBody, options);
+  }
+
   /** 204: the credential was deleted. */
   deleteMicrosoftCredential(
     credentialId: number,

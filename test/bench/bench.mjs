@@ -1,8 +1,9 @@
 // npm run bench: start-up, per-call cost, memory and remote-mode throughput of the built server,
 // each measured side by side (interleaved, same machine, same run) with a bare reference server.
-// BENCH_ONLY=cold,call,cascade,remote runs some sections only.
+// BENCH_ONLY=cold,call,cascade,batch,remote runs some sections only.
 import { cpus, totalmem } from "node:os";
 import { importTs, line } from "./measure.mjs";
+import { batchBench } from "./batch.mjs";
 import { remoteBench } from "./remote.mjs";
 import { cascadeLatencyBench, coldStartBench, perCallAndMemoryBench } from "./stdio.mjs";
 
@@ -28,6 +29,10 @@ if (wanted("call")) {
 }
 if (wanted("cascade")) {
   await cascadeLatencyBench(WoodpeckerSimulation);
+  line();
+}
+if (wanted("batch")) {
+  await batchBench(WoodpeckerSimulation);
   line();
 }
 if (wanted("remote")) {

@@ -79,7 +79,7 @@ function addCredential(simulation, id) {
   });
 }
 
-async function connect(path, env, capabilities = {}, onElicit = undefined) {
+export async function connect(path, env, capabilities = {}, onElicit = undefined) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [path],
@@ -189,31 +189,34 @@ export async function perCallAndMemoryBench(Simulation) {
   await simulation.close();
 }
 
+/** A ready domain of the simulation, with three connected mailboxes. */
+export const benchDomain = (name) => ({
+  name,
+  provider: "GOOGLE",
+  isCustomDomain: false,
+  isReady: true,
+  deletionInProgress: false,
+  expires: "2027-06-24T10:00:00",
+  created: "2025-06-24T10:00:00",
+  maxMailboxes: 5,
+  mailboxes: ["a", "b", "c"].map((local) => ({
+    first_name: local,
+    last_name: "x",
+    email: `${local}@${name}`,
+    provider: "GOOGLE",
+    status: "PAID",
+  })),
+});
+
 /**
  * A full delete_domain against a stand-in that answers every request 50 ms late. The floor is two
  * dependent round trips: the preview's two reads at once, then the DELETE, made directly.
  */
 export async function cascadeLatencyBench(Simulation) {
   const LATENCY_MS = 50;
-  const domain = (name) => ({
-    name,
-    provider: "GOOGLE",
-    isCustomDomain: false,
-    isReady: true,
-    deletionInProgress: false,
-    expires: "2027-06-24T10:00:00",
-    created: "2025-06-24T10:00:00",
-    maxMailboxes: 5,
-    mailboxes: ["a", "b", "c"].map((local) => ({
-      first_name: local,
-      last_name: "x",
-      email: `${local}@${name}`,
-      provider: "GOOGLE",
-      status: "PAID",
-    })),
-  });
   const account = { domains: [], credentials: [] };
-  for (let i = 0; i < LATENCY_RUNS * 4 + 4; i += 1) account.domains.push(domain(`bench${i}.com`));
+  for (let i = 0; i < LATENCY_RUNS * 4 + 4; i += 1)
+    account.domains.push(benchDomain(`bench${i}.com`));
   const simulation = await Simulation.start({
     apiKey: KEY,
     account,

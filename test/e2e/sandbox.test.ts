@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { BURNED_DOMAINS } from "../../src/sandbox/seed.js";
+import type { DeletingTool } from "../helpers/results.js";
 import { type SpawnedServer, spawnServer } from "../helpers/spawn.js";
 import { waitFor } from "../helpers/wait.js";
 import { seedAccount } from "../../src/sandbox/seed.js";
@@ -33,10 +35,8 @@ describe("--sandbox", () => {
         args: Record<string, unknown> = {},
       ) => meaning((await s.call(name, args)).result);
       /** What an agent gets once the person agreed: the confirm, with the token. */
-      const confirmed = async (
-        name: "delete_domain" | "delete_microsoft_credential",
-        args: Record<string, unknown>,
-      ) => meaning((await s.confirmed(name, args)).result);
+      const confirmed = async (name: DeletingTool, args: Record<string, unknown>) =>
+        meaning((await s.confirmed(name, args)).result);
 
       const domains = await s.call("list_domains");
       expect(domains.result.domains?.map((domain) => domain.domain_name)).toEqual([
@@ -46,6 +46,7 @@ describe("--sandbox", () => {
         "endframe.com",
         "aviato.com",
         "raviga.com",
+        ...BURNED_DOMAINS,
       ]);
       const credentials = await s.call("list_microsoft_credentials");
       expect(credentials.result.credentials?.map((item) => item.credential_id)).toEqual([
@@ -108,6 +109,22 @@ describe("--sandbox", () => {
       const endframe = await s.call("delete_domain", { domain_name: "endframe.com" });
       expect(endframe.result.message).toContain(
         "Woodpecker counts 3 mailboxes on endframe.com; it listed 2: ed@endframe.com, jack@endframe.com",
+      );
+      const endframeMailbox = (email: string) => ({ domain_name: "endframe.com", email });
+      expect(await confirmed("delete_mailbox", endframeMailbox("jack@endframe.com"))).toBe(
+        "mailbox_not_connected",
+      );
+      expect(await confirmed("delete_mailbox", endframeMailbox("ed@endframe.com"))).toBe(
+        "deletion_accepted",
+      );
+      expect(await confirmed("delete_mailbox", endframeMailbox("nobody@endframe.com"))).toBe(
+        "mailbox_not_found",
+      );
+      const cleanup = { domain_names: [...BURNED_DOMAINS, "aviato.com", "endframe.io"] };
+      expect(await outcome("delete_domains", cleanup)).toBe("confirmation_required");
+      expect(await confirmed("delete_domains", cleanup)).toBe("deletion_accepted");
+      expect(await confirmed("delete_domains", { domain_names: ["raviga.com"] })).toBe(
+        "domain_deletion_in_progress",
       );
       expect(s.stderr.join("")).toMatch(/SANDBOX mode/);
     },

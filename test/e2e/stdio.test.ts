@@ -41,7 +41,7 @@ const baseEnv = (extra: Record<string, string> = {}) =>
   });
 
 describe("the built server over stdio", () => {
-  it("lists the five tools with their metadata, its version and instructions", async () => {
+  it("lists the seven tools with their metadata, its version and instructions", async () => {
     const server = await start({ env: baseEnv() });
     const { tools } = await server.client.listTools();
     expect(
@@ -54,6 +54,8 @@ describe("the built server over stdio", () => {
       ["list_domains", true, false],
       ["get_domain", true, false],
       ["delete_domain", false, true],
+      ["delete_mailbox", false, true],
+      ["delete_domains", false, true],
       ["list_microsoft_credentials", true, false],
       ["delete_microsoft_credential", false, true],
     ]);

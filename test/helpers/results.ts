@@ -1,6 +1,8 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type * as z from "zod";
 import { deleteDomain } from "../../src/tools/delete-domain.js";
+import { deleteDomains } from "../../src/tools/delete-domains.js";
+import { deleteMailbox } from "../../src/tools/delete-mailbox.js";
 import { deleteMicrosoftCredential } from "../../src/tools/delete-microsoft-credential.js";
 import { getDomain } from "../../src/tools/get-domain.js";
 import { listDomains } from "../../src/tools/list-domains.js";
@@ -11,12 +13,18 @@ export const OUTPUT_SCHEMAS = {
   list_domains: listDomains.outputSchema,
   get_domain: getDomain.outputSchema,
   delete_domain: deleteDomain.outputSchema,
+  delete_mailbox: deleteMailbox.outputSchema,
+  delete_domains: deleteDomains.outputSchema,
   list_microsoft_credentials: listMicrosoftCredentials.outputSchema,
   delete_microsoft_credential: deleteMicrosoftCredential.outputSchema,
 };
 
 export type ToolName = keyof typeof OUTPUT_SCHEMAS;
-export type DeletingTool = "delete_domain" | "delete_microsoft_credential";
+export type DeletingTool =
+  "delete_domain" | "delete_mailbox" | "delete_domains" | "delete_microsoft_credential";
+
+/** Statuses that report a failure: `error`, and a batch only partly accepted. */
+const FAILED = new Set(["error", "partially_accepted"]);
 export type ResultOf<Name extends ToolName> = z.infer<(typeof OUTPUT_SCHEMAS)[Name]>;
 
 /** What a test sees of one call. */
@@ -35,10 +43,10 @@ export function outcomeOf<Name extends ToolName>(name: Name, response: unknown):
   if (isError !== (result.error !== undefined)) {
     throw new Error(`isError is ${isError} but error is ${JSON.stringify(result.error)}`);
   }
-  if (result.ok !== (result.status !== "error" && result.status !== "confirmation_required")) {
+  if (result.ok !== (!FAILED.has(result.status) && result.status !== "confirmation_required")) {
     throw new Error(`ok is ${result.ok} but status is ${result.status}`);
   }
-  if ((result.status === "error") !== (result.error !== undefined)) {
+  if (FAILED.has(result.status) !== (result.error !== undefined)) {
     throw new Error(`status is ${result.status} but error is ${JSON.stringify(result.error)}`);
   }
   const { confirmation } = result as { confirmation?: unknown };
@@ -62,10 +70,14 @@ export async function confirmedByAgent<Name extends DeletingTool, Result extends
   args: Record<string, unknown>,
 ): Promise<Result> {
   const first = await call(name, args);
-  const token = first.result.confirmation?.preview_token;
-  if (token === undefined) return first;
-  const confirm = String(args.domain_name ?? args.credential_id);
-  return call(name, { ...args, confirm, preview_token: token });
+  const { confirmation } = first.result;
+  if (confirmation === undefined) return first;
+  // A batch's value is how many domains go, which only the answer says: as its hint puts it.
+  const confirm =
+    "domain_names" in args
+      ? (/confirm set to "([^"]+)"/.exec(confirmation.hint)?.[1] ?? "")
+      : String(args.email ?? args.domain_name ?? args.credential_id);
+  return call(name, { ...args, confirm, preview_token: confirmation.preview_token });
 }
 
 /** `confirmedByAgent` over an SDK Client that the test holds itself. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BURNED_DOMAINS } from "../../src/sandbox/seed.js";
 import { useHarness } from "../helpers/harness.js";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
 import { jsonFault, PIEDPIPER_SUMMARY } from "../helpers/stand-in.js";
@@ -30,10 +31,11 @@ describe("list_domains", () => {
       ["endframe.com", 3, true],
       ["aviato.com", 1, false],
       ["raviga.com", 1, true],
+      ...BURNED_DOMAINS.map((name) => [name, 2, true]),
     ]);
     expect(result.domains?.[0]).toEqual(PIEDPIPER_SUMMARY);
     expect(result.message).toBe(
-      "The account has 6 domains: piedpiper.com (3 mailboxes), hooli.com (2 mailboxes), bücher.de (xn--bcher-kva.de) (1 mailbox), endframe.com (3 mailboxes), aviato.com (1 mailbox, not ready), raviga.com (1 mailbox).",
+      `The account has 18 domains: piedpiper.com (3 mailboxes), hooli.com (2 mailboxes), bücher.de (xn--bcher-kva.de) (1 mailbox), endframe.com (3 mailboxes), aviato.com (1 mailbox, not ready), raviga.com (1 mailbox), ${BURNED_DOMAINS.map((name) => `${name} (2 mailboxes)`).join(", ")}.`,
     );
     expect(h.woodpecker.sent()).toEqual(["GET /domains"]);
   });
@@ -232,7 +234,7 @@ describe("the read tools in the other modes", () => {
     const h = await start({ env: { WOODPECKER_DRY_RUN: "true" } });
     const { result } = await h.call("list_domains");
     expect(result).toMatchObject({ ok: true, status: "ok", dry_run: true });
-    expect(result.message).toMatch(/^Dry run: The account has 6 domains/);
+    expect(result.message).toMatch(/^Dry run: The account has 18 domains/);
     await h.call("get_domain", { domain_name: "piedpiper.com" });
     await h.call("list_microsoft_credentials");
     expect(h.woodpecker.requests.every((request) => request.method === "GET")).toBe(true);

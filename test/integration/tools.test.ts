@@ -39,6 +39,24 @@ const EXPECTED = {
     kinds: [...DELETE_KINDS, ...DOMAIN_GUARD_ERROR_KINDS],
     required: ["domain_name"],
   },
+  delete_mailbox: {
+    annotations: DELETE,
+    statuses: ["deletion_accepted", "dry_run", "confirmation_required", "error"],
+    kinds: [...DELETE_KINDS, ...DOMAIN_GUARD_ERROR_KINDS],
+    required: ["domain_name", "email"],
+  },
+  delete_domains: {
+    annotations: DELETE,
+    statuses: [
+      "deletion_accepted",
+      "partially_accepted",
+      "dry_run",
+      "confirmation_required",
+      "error",
+    ],
+    kinds: [...DELETE_KINDS, ...DOMAIN_GUARD_ERROR_KINDS],
+    required: ["domain_names"],
+  },
   list_microsoft_credentials: {
     annotations: READ,
     statuses: ["ok", "error"],

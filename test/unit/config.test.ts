@@ -29,6 +29,8 @@ const ALL_TOOLS = [
   "list_domains",
   "get_domain",
   "delete_domain",
+  "delete_mailbox",
+  "delete_domains",
   "list_microsoft_credentials",
   "delete_microsoft_credential",
 ];

@@ -30,6 +30,8 @@ ul.items li { padding: .45rem .8rem; border-top: 1px solid var(--line);
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9rem;
   overflow-wrap: anywhere; }
 ul.items li:first-child { border-top: 0; }
+section.target h2 { font-size: 1rem; margin: 0 0 .4rem; overflow-wrap: anywhere; }
+section.target ul.items { max-height: 12rem; }
 label { display: block; font-weight: 600; margin-bottom: .4rem; }
 input[type=text] { width: 100%; font: inherit; padding: .6rem .7rem; border-radius: 8px;
   border: 1px solid var(--line); background: var(--paper); color: var(--ink);
@@ -48,7 +50,13 @@ export function questionPage(
   question: PersonQuestion,
   options: { nonce: string; styleNonce: string; account: string; problem?: string },
 ): string {
-  const items = question.items.map((item) => `<li>${escape(item)}</li>`).join("\n");
+  const items = itemList(question.items);
+  const sections = (question.sections ?? [])
+    .map(
+      (section) =>
+        `<section class="target">\n<h2>${escape(section.heading)}</h2>\n${itemList(section.items)}\n</section>`,
+    )
+    .join("\n");
   return page(
     question.title,
     options.styleNonce,
@@ -59,7 +67,8 @@ export function questionPage(
 <p class="irreversible">This cannot be undone.</p>
 ${question.note === undefined ? "" : `<p class="note">${escape(question.note)}</p>`}
 <p>${escape(question.lead)}</p>
-${items === "" ? "" : `<ul class="items">\n${items}\n</ul>`}
+${items}
+${sections}
 <form method="post">
   <input type="hidden" name="nonce" value="${escape(options.nonce)}">
   <label for="confirmation">${escape(question.instruction)}</label>
@@ -110,6 +119,12 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/** Every item, in full; none at all is no list. */
+function itemList(items: readonly string[]): string {
+  if (items.length === 0) return "";
+  return `<ul class="items">\n${items.map((item) => `<li>${escape(item)}</li>`).join("\n")}\n</ul>`;
 }
 
 function banners(question: PersonQuestion): string {
