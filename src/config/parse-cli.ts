@@ -2,6 +2,7 @@ import * as z from "zod";
 import { READ_ONLY_TOOL_NAMES, TOOL_NAMES, type ToolName } from "../tools/names.js";
 import { normalizeDomainName } from "../woodpecker/domain-name.js";
 import { WOODPECKER_ACCEPTS } from "../woodpecker/request-queue.js";
+import { type Link, parseAnchor } from "../logging/audit-chain.js";
 import { checkVariableNames, closest } from "./variable-names.js";
 
 export const DEFAULT_BASE_URL = "https://api.woodpecker.co/rest/v2";
@@ -57,7 +58,7 @@ const MIN_TOKEN_LENGTH = 16;
 export type CliRequest =
   | { action: "help" }
   | { action: "version" }
-  | { action: "verify-audit"; path: string }
+  | { action: "verify-audit"; path: string; anchor: Link | undefined }
   | { action: "serve"; config: Config; warnings: string[] };
 
 export class ConfigError extends Error {
@@ -326,6 +327,24 @@ const EnvSchema = z.object({
 /** Every environment variable the server reads. */
 export const ENV_VARIABLES = Object.keys(EnvSchema.shape);
 
+/** `--verify-audit FILE [--anchor SEQ:HASH]`, the only arguments then. */
+function verifyAuditRequest(argv: readonly string[], index: number): CliRequest {
+  const usage =
+    "--verify-audit takes the audit file, and may take an anchor: --verify-audit FILE [--anchor SEQ:HASH]";
+  const path = argv[index + 1];
+  const rest = argv.filter((_, at) => at !== index && at !== index + 1);
+  if (index !== 0 || path === undefined || path.startsWith("-")) throw new ConfigError(usage);
+  if (rest.length === 0) return { action: "verify-audit", path, anchor: undefined };
+  const anchor =
+    rest[0] === "--anchor" && rest.length === 2 ? parseAnchor(rest[1] ?? "") : undefined;
+  if (anchor === undefined) {
+    throw new ConfigError(
+      `${usage}; SEQ is an audit line's seq and HASH its "hash" (64 lowercase hex digits), as its copy on stderr shows them`,
+    );
+  }
+  return { action: "verify-audit", path, anchor };
+}
+
 /**
  * Reads the command line and the environment once. Throws a ConfigError whose message is one
  * line naming the offending variable or flag, and never a value that could be the API key.
@@ -340,15 +359,7 @@ export function parseCli(
   for (const [index, arg] of argv.entries()) {
     if (arg === "--help" || arg === "-h") return { action: "help" };
     if (arg === "--version" || arg === "-v") return { action: "version" };
-    if (arg === "--verify-audit") {
-      const path = argv[index + 1];
-      if (path === undefined || argv.length !== 2 || path.startsWith("-")) {
-        throw new ConfigError(
-          "--verify-audit takes one argument, the audit file: --verify-audit FILE",
-        );
-      }
-      return { action: "verify-audit", path };
-    }
+    if (arg === "--verify-audit") return verifyAuditRequest(argv, index);
     if (arg === "--sandbox") sandboxFlag = true;
     else if (arg === "--http") httpFlag = true;
     else throw new ConfigError(unknownArgument(arg));

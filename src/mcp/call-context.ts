@@ -68,30 +68,34 @@ export function callContext(invocation: Invocation): ToolContext {
             "another call is already sending this DELETE: waiting for its outcome",
           ),
       };
-      const { value, joined } = await deps.shared.deletes.run(request.key, caller, (shared) => {
-        try {
-          deps.audit.intent(
-            {
-              tool: tool.name,
-              target: record.target,
-              account: record.account,
-              dry_run: false,
-              sandbox: config.sandbox,
-              confirmed_by: record.confirmedBy,
-            },
-            request.description,
-          );
-        } catch (error) {
-          deps.logger.error({ err: error }, "the audit intent line could not be written");
-          throw new ToolFailure(
-            "unavailable",
-            "Not deleted: the audit trail could not record that a DELETE was about to be sent, so none was sent.",
-            "Tell whoever runs this server that its audit trail cannot be written (WOODPECKER_AUDIT_FILE, or stderr). Do not call again until it is fixed.",
-            { retryable: false },
-          );
-        }
-        return request.send({ ...call, signal: shared.signal, onSend: shared.markSent });
-      });
+      const { value, joined } = await deps.shared.deletes.run(
+        request.key,
+        caller,
+        async (shared) => {
+          try {
+            await deps.audit.intent(
+              {
+                tool: tool.name,
+                target: record.target,
+                account: record.account,
+                dry_run: false,
+                sandbox: config.sandbox,
+                confirmed_by: record.confirmedBy,
+              },
+              request.description,
+            );
+          } catch (error) {
+            deps.logger.error({ err: error }, "the audit intent line could not be written");
+            throw new ToolFailure(
+              "unavailable",
+              "Not deleted: the audit trail could not record that a DELETE was about to be sent, so none was sent.",
+              "Tell whoever runs this server that its audit trail cannot be written (WOODPECKER_AUDIT_FILE, or stderr). Do not call again until it is fixed.",
+              { retryable: false },
+            );
+          }
+          return request.send({ ...call, signal: shared.signal, onSend: shared.markSent });
+        },
+      );
       record.joined = joined;
       return { dryRun: false, sent: value, joined };
     },
