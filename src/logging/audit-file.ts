@@ -121,18 +121,11 @@ export class AuditFile {
     if (this.#lock === undefined) return [];
     const size = fstatSync(this.#fd).size;
     this.#checkEnd(size);
-    const tail = this.#read(Math.max(0, size - TAIL_BYTES), Math.min(size, TAIL_BYTES));
-    const cut = tail.lastIndexOf(0x0a) + 1;
-    if (cut === tail.length) {
-      this.#end = this.#lastWholeLine(size);
-      return [];
-    }
-    if (cut === 0 && tail.length < size) {
-      throw this.#refuse(`ends in ${TAIL_BYTES} bytes or more without a line break`);
-    }
-    const torn = tail.subarray(cut);
-    ftruncateSync(this.#fd, size - torn.length);
-    this.#end = this.#lastWholeLine(size - torn.length);
+    this.#end = this.#lastWholeLine(size);
+    const whole = this.#end.seq === 0 ? 0 : this.#end.offset + this.#end.length + 1;
+    if (whole === size) return [];
+    const torn = this.#read(whole, size - whole);
+    ftruncateSync(this.#fd, whole);
     return [
       this.#write({
         level: 40,
@@ -149,10 +142,8 @@ export class AuditFile {
   #checkEnd(size: number): void {
     const { offset, length, seq } = this.#end;
     if (seq === 0) return;
-    const bytes = this.#read(offset, Math.min(length + 1, Math.max(0, size - offset)));
-    if (bytes.length === length + 1 && bytes[length] === 0x0a) {
-      if (sha256(bytes.subarray(0, length)) === this.#end.hash) return;
-    }
+    const bytes = this.#read(offset, length + 1);
+    if (bytes[length] === 0x0a && sha256(bytes.subarray(0, length)) === this.#end.hash) return;
     const how = size < offset + length + 1 ? "shrank" : "changed";
     throw this.#refuse(
       `${how} under this server: its line seq ${seq} is no longer where it was written (lines were cut or rewritten); nothing more is appended to it`,
@@ -166,7 +157,7 @@ export class AuditFile {
 
   #write(entry: Record<string, unknown>): Written {
     const line = JSON.stringify({ seq: this.#end.seq + 1, prev_hash: this.#end.hash, ...entry });
-    const offset = this.#lock === undefined ? 0 : fstatSync(this.#fd).size;
+    const offset = fstatSync(this.#fd).size;
     writeFully(this.#fd, `${line}\n`);
     fsyncSync(this.#fd);
     const length = Buffer.byteLength(line);
@@ -176,7 +167,6 @@ export class AuditFile {
 
   /** The last whole line before `size`; a file whose last line is not an audit line stops here. */
   #lastWholeLine(size: number): End {
-    if (size === 0) return atStart();
     const length = Math.min(size, TAIL_BYTES);
     const tail = this.#read(size - length, length);
     const end = tail.lastIndexOf(0x0a);

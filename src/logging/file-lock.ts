@@ -44,10 +44,6 @@ export class FileLock {
     this.#now = now;
   }
 
-  get folder(): string {
-    return this.#folder;
-  }
-
   /**
    * Takes the lock if nobody holds it, and returns the function that gives it back; undefined
    * while a live process of ours holds it. Never waits.
@@ -56,7 +52,7 @@ export class FileLock {
     this.#ensureFolder();
     for (;;) {
       const current = this.#newestTurn();
-      if (current > 0 && !this.#isOver(current)) return undefined;
+      if (!this.#isOver(current)) return undefined;
       const next = current + 1;
       if (!this.#take(next)) continue; // Another process took that turn first.
       // Turns are cleared two behind the newest: a process that stalled since it looked may have
@@ -89,18 +85,22 @@ export class FileLock {
     return newest;
   }
 
-  /** Turn N is over when its holder gave it back, died, or is no holder of ours. */
+  /**
+   * Turn N is over when its holder gave it back, died, or is no holder of ours. This process holds
+   * no turn while it looks, so a turn in its own name is one it (or an earlier process with its
+   * pid) left behind.
+   */
   #isOver(turn: number): boolean {
     const path = `${this.#folder}/${turn}`;
     try {
       if (existsSync(`${path}.released`)) return true;
       const holder = holderIn(readFileSync(path, "utf8"));
       if (holder === undefined) return true;
-      if (holder.pid === this.#me.pid) return holder.id !== this.#me.id;
+      if (holder.pid === this.#me.pid) return true;
       if (this.#now() - statSync(path).mtimeMs > LOCK_HELD_MAX_MS) return true;
       return !isAlive(holder.pid);
     } catch (error) {
-      // The turn was cleared meanwhile: a newer one exists.
+      // No turn yet, or it was cleared meanwhile: a newer one exists.
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return true;
       throw this.#failure(error);
     }

@@ -40,6 +40,7 @@ describe("AuditFile", () => {
     const first = append(file, { audit: "intent" });
     const second = append(file, { audit: "outcome" });
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}.locks`).mode & 0o777).toBe(0o700);
     expect(JSON.parse(first.line)).toEqual({ seq: 1, prev_hash: FIRST_PREV_HASH, audit: "intent" });
     expect(second).toEqual({ line: second.line, seq: 2, hash: sha256(second.line) });
     expect(JSON.parse(second.line)).toMatchObject({ seq: 2, prev_hash: sha256(first.line) });
@@ -89,14 +90,26 @@ describe("AuditFile", () => {
     ["garbage", "not a lock"],
     ["without an id", '{"pid":1}'],
     ["naming a process that is gone", '{"pid":2147483646,"id":"x"}'],
-    ["naming this process, but not its lock", `{"pid":${process.pid},"id":"another"}`],
+    ["naming this process", `{"pid":${process.pid},"id":"another"}`],
+    ["naming pid 0", '{"pid":0,"id":"x"}'],
+    ["naming a negative pid", '{"pid":-5,"id":"x"}'],
+    ["naming a pid that is not a number", '{"pid":"12","id":"x"}'],
+    ["naming a pid that is not whole", '{"pid":1.5,"id":"x"}'],
   ])("does not wait for a lock file that is %s", (_label, content) => {
     const path = fresh();
     mkdirSync(`${path}.locks`);
     writeFileSync(`${path}.locks/7`, content);
+    writeFileSync(`${path}.locks/x9`, "not a turn");
     const file = AuditFile.open(path);
     append(file, {});
-    expect(readdirSync(`${path}.locks`).sort()).toEqual(["7", "8", "8.released"]);
+    expect(readdirSync(`${path}.locks`).sort()).toEqual(["7", "8", "8.released", "x9"]);
+  });
+
+  it("waits for a fresh lock of a live process that is not this one (pid 1 is always alive)", () => {
+    const path = fresh();
+    mkdirSync(`${path}.locks`);
+    writeFileSync(`${path}.locks/3`, JSON.stringify({ pid: 1, id: "x" }));
+    expect(AuditFile.open(path).tryAppend({})).toBeUndefined();
   });
 
   it("does not wait for a live process's lock older than anyone holds one; waits for a fresh one", () => {
@@ -162,6 +175,9 @@ describe("AuditFile", () => {
     const file = AuditFile.open(path);
     const [recovered, next] = file.tryAppend({ audit: "outcome" }) ?? [];
     expect(JSON.parse(recovered?.line ?? "")).toMatchObject({
+      name: "woodpecker-mcp",
+      level: 40,
+      msg: expect.stringMatching(/^the file ended in a torn line/),
       seq: 2,
       prev_hash: whole.hash,
       audit: "recovered",
@@ -181,31 +197,66 @@ describe("AuditFile", () => {
     expect(fileLines(path)).toHaveLength(1);
   });
 
-  it.each([
+  const cuts: [string, string, (path: string, lines: string[]) => void][] = [
     [
       "two lines cut from its end",
-      (path: string, lines: string[]) => writeFileSync(path, `${lines.slice(0, -2).join("\n")}\n`),
+      "shrank",
+      (path, lines) => writeFileSync(path, `${lines.slice(0, -2).join("\n")}\n`),
     ],
-    ["cut to nothing", (path: string) => truncateSync(path, 0)],
+    ["cut to nothing", "shrank", (path) => truncateSync(path, 0)],
+    ["its last two bytes cut", "shrank", (path) => truncateSync(path, statSync(path).size - 2)],
     [
       "its last line rewritten",
-      (path: string, lines: string[]) =>
+      "changed",
+      (path, lines) =>
         writeFileSync(
           path,
-          `${[...lines.slice(0, -1), (lines.at(-1) ?? "").replace("3", "4")].join("\n")}\n`,
+          `${[...lines.slice(0, -1), (lines.at(-1) ?? "").replace("4", "5")].join("\n")}\n`,
         ),
     ],
-  ])("refuses to append to a file with %s under it, from then on", (_label, change) => {
+    [
+      "its last line run into other bytes",
+      "changed",
+      (path) => {
+        truncateSync(path, statSync(path).size - 1);
+        appendFileSync(path, "x\n");
+      },
+    ],
+  ];
+  it.each(cuts)(
+    "refuses to append to a file with %s under it, from then on",
+    (_label, how, change) => {
+      const path = fresh();
+      const file = AuditFile.open(path);
+      for (let index = 0; index < 4; index += 1) append(file, { index: index + 1 });
+      const whole = readFileSync(path);
+      change(path, fileLines(path));
+      const changed = readFileSync(path, "utf8");
+      expect(() => file.tryAppend({})).toThrow(
+        `${path} ${how} under this server: its line seq 4 is no longer where it was written (lines were cut or rewritten); nothing more is appended to it`,
+      );
+      expect(readFileSync(path, "utf8")).toBe(changed);
+      // Put back as it was, the file is still refused: what happened to it needs a person's look.
+      writeFileSync(path, whole);
+      expect(() => file.tryAppend({})).toThrow(/nothing more is appended to it/);
+      expect(() => file.tryMend()).toThrow(/nothing more is appended to it/);
+    },
+  );
+
+  it("goes on from a file longer than the end it reads back", () => {
     const path = fresh();
     const file = AuditFile.open(path);
-    for (let index = 0; index < 4; index += 1) append(file, { index: index + 1 });
-    change(path, fileLines(path));
-    const before = readFileSync(path, "utf8");
+    for (let index = 0; index < 80; index += 1) append(file, { padding: "x".repeat(1_000) });
+    expect(statSync(path).size).toBeGreaterThan(64 * 1024);
+    expect(JSON.parse(append(AuditFile.open(path), {}).line)).toMatchObject({ seq: 81 });
+  });
+
+  it("names its errors, and cannot write once closed", () => {
+    const file = AuditFile.open(fresh());
+    file.close();
     expect(() => file.tryAppend({})).toThrow(
-      /under this server: its line seq 4 is no longer where it was written/,
+      expect.objectContaining({ name: "AuditFileError", message: "cannot be written: EBADF" }),
     );
-    expect(() => file.tryAppend({})).toThrow(/nothing more is appended to it/);
-    expect(readFileSync(path, "utf8")).toBe(before);
   });
 
   it("notices a file cut under it before it wrote a line of its own", () => {
@@ -215,7 +266,7 @@ describe("AuditFile", () => {
     append(other, {});
     const file = AuditFile.open(path);
     truncateSync(path, 0);
-    expect(() => file.tryAppend({})).toThrow(/shrank under this server: its line seq 2/);
+    expect(() => file.tryAppend({})).toThrow(/shrank under this server: its line seq 2 /);
   });
 
   it("a device is written, never read back: no lock, no chain from its content", () => {
