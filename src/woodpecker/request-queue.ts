@@ -37,7 +37,7 @@ export class RequestQueue {
         // A no-op for a request already let out: it takes no other request's place.
         if (this.#waiting.delete(grant)) reject(signal.reason);
       };
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", onAbort);
       this.#waiting.add(grant);
     });
   }

@@ -27,6 +27,20 @@ describe("FileLock", () => {
     expect(readdirSync(folder).sort()).toEqual(["1", "1.released"]);
   });
 
+  it("a turn given back is over, whoever holds it", () => {
+    const folder = lockFolder({ "4": LIVE, "4.released": "" });
+    expect(new FileLock(folder).tryAcquire()).toBeDefined();
+    expect(readdirSync(folder).sort()).toEqual(["4", "4.released", "5"]);
+  });
+
+  it("a turn it cannot read stops it, rather than being taken for over", () => {
+    const folder = lockFolder();
+    mkdirSync(join(folder, "4"));
+    expect(() => new FileLock(folder).tryAcquire()).toThrow(
+      `its lock folder ${folder} cannot be used: EISDIR`,
+    );
+  });
+
   it("a live holder's turn is over exactly when it is older than anyone holds one", () => {
     const folder = lockFolder({ "4": LIVE });
     const written = statSync(join(folder, "4")).mtimeMs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RequestQueue } from "../../src/woodpecker/request-queue.js";
+import { RequestQueue, WOODPECKER_ACCEPTS } from "../../src/woodpecker/request-queue.js";
 import { waitFor } from "../helpers/wait.js";
 
 /**
@@ -20,6 +20,20 @@ class ForgetfulSignal extends EventTarget {
     this.aborted = true;
     this.reason = reason;
     for (const listener of this.#listeners) listener(new Event("abort"));
+  }
+}
+
+/** A real signal that counts the abort listeners still on it. */
+class CountedSignal extends EventTarget {
+  readonly aborted = false;
+  listeners = 0;
+  override addEventListener(...args: Parameters<EventTarget["addEventListener"]>): void {
+    if (args[0] === "abort") this.listeners += 1;
+    super.addEventListener(...args);
+  }
+  override removeEventListener(...args: Parameters<EventTarget["removeEventListener"]>): void {
+    if (args[0] === "abort") this.listeners -= 1;
+    super.removeEventListener(...args);
   }
 }
 
@@ -110,5 +124,20 @@ describe("RequestQueue", () => {
     first();
     (await next)();
     expect([waited, queue.outstanding]).toEqual([false, 0]);
+  });
+
+  it("a request let out leaves no listener on its call's signal", async () => {
+    const queue = new RequestQueue(1);
+    const first = await queue.acquire(never());
+    const signal = new CountedSignal();
+    const waiting = queue.acquire(signal as unknown as AbortSignal);
+    expect(signal.listeners).toBe(1);
+    first();
+    (await waiting)();
+    expect(signal.listeners).toBe(0);
+  });
+
+  it("knows Woodpecker's own limit: one request processed and six queued per key", () => {
+    expect(WOODPECKER_ACCEPTS).toBe(7);
   });
 });
