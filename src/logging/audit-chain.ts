@@ -42,7 +42,7 @@ export function parseAnchor(text: string): Link | undefined {
   const match = /^([1-9][0-9]{0,15}):([0-9a-f]{64})$/.exec(text);
   if (match === null) return undefined;
   const seq = Number(match[1]);
-  return Number.isSafeInteger(seq) ? { seq, hash: match[2] ?? "" } : undefined;
+  return Number.isSafeInteger(seq) ? { seq, hash: String(match[2]) } : undefined;
 }
 
 export type Verification =
@@ -54,7 +54,7 @@ export type Verification =
  */
 export function verifyAuditFile(path: string, anchor?: Link): Verification {
   const text = readFileSync(path, "utf8");
-  const lines = text === "" ? [] : text.split("\n");
+  const lines = text.split("\n");
   const complete = text === "" || text.endsWith("\n");
   if (complete) lines.pop();
   const broken = (line: number, problem: string): Verification => ({

@@ -48,6 +48,31 @@ describe("verifyAuditFile", () => {
     });
   });
 
+  it.each([
+    ["not JSON", "audit"],
+    ["null", "null"],
+    ["without a prev_hash", '{"seq":2}'],
+    ["with a seq that is text", `{"seq":"2","prev_hash":"${"0".repeat(64)}"}`],
+    ["with a prev_hash that is not text", '{"seq":2,"prev_hash":7}'],
+    [
+      "with a prev_hash one character too long, at its start",
+      `{"seq":2,"prev_hash":"a${"0".repeat(64)}"}`,
+    ],
+    [
+      "with a prev_hash one character too long, at its end",
+      `{"seq":2,"prev_hash":"${"0".repeat(64)}a"}`,
+    ],
+  ])("a line %s is not an audit line", (_label, line) => {
+    const { path } = chain(1);
+    appendFileSync(path, `${line}\n`);
+    expect(verifyAuditFile(path)).toEqual({
+      ok: false,
+      lines: 2,
+      line: 2,
+      problem: "is not an audit line (no seq and prev_hash)",
+    });
+  });
+
   it("says where a line is not an audit line, or its seq skips", () => {
     const { path } = chain(2);
     appendFileSync(path, "{}\n");
@@ -113,6 +138,7 @@ describe("parseAnchor", () => {
   const hash = "ab".repeat(32);
   it("reads SEQ:HASH, and nothing else", () => {
     expect(parseAnchor(`12:${hash}`)).toEqual({ seq: 12, hash });
+    expect(parseAnchor(`1234567890123456:${hash}`)).toEqual({ seq: 1234567890123456, hash });
     for (const text of [
       `0:${hash}`,
       `012:${hash}`,
