@@ -1,6 +1,6 @@
 import { HELP_TEXT } from "./config/help.js";
 import { type Config, ConfigError, isValidApiKey, parseCli } from "./config/parse-cli.js";
-import { verifyAuditFile } from "./logging/audit-file.js";
+import { type Link, verifyAuditFile } from "./logging/audit-chain.js";
 import { createLogger } from "./logging/logger.js";
 import { SERVER_NAME, SERVER_VERSION } from "./package-info.js";
 import { serve } from "./process/serve.js";
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     return;
   }
   if (request.action === "verify-audit") {
-    process.exitCode = verifyAudit(request.path);
+    process.exitCode = verifyAudit(request.path, request.anchor);
     return;
   }
   const { config, warnings } = request;
@@ -53,10 +53,13 @@ function startFailure(error: unknown, config: Config): string | undefined {
   return undefined;
 }
 
-/** `--verify-audit FILE`: checks the chain of an audit file, and says where it breaks. */
-function verifyAudit(path: string): number {
+/**
+ * `--verify-audit FILE [--anchor SEQ:HASH]`: checks the chain of an audit file (and that the
+ * anchor's line is in it), and says where it breaks.
+ */
+function verifyAudit(path: string, anchor: Link | undefined): number {
   try {
-    const result = verifyAuditFile(path);
+    const result = verifyAuditFile(path, anchor);
     if (result.ok) {
       process.stdout.write(`${path}: ${result.lines} lines, the chain is intact\n`);
       return 0;

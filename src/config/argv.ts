@@ -1,10 +1,11 @@
+import { type Link, parseAnchor } from "../logging/audit-chain.js";
 import { ConfigError } from "./config-error.js";
 
 /** What the command line asks for: one of the actions that print and exit, or to serve. */
 export type ArgvRequest =
   | { action: "help" }
   | { action: "version" }
-  | { action: "verify-audit"; path: string }
+  | { action: "verify-audit"; path: string; anchor: Link | undefined }
   | { action: "serve"; sandbox: boolean; http: boolean };
 
 /** Reads the flags. The API key is never read from here: `ps` would show it. */
@@ -14,20 +15,30 @@ export function readArgv(argv: readonly string[]): ArgvRequest {
   for (const [index, arg] of argv.entries()) {
     if (arg === "--help" || arg === "-h") return { action: "help" };
     if (arg === "--version" || arg === "-v") return { action: "version" };
-    if (arg === "--verify-audit") {
-      const path = argv[index + 1];
-      if (path === undefined || argv.length !== 2 || path.startsWith("-")) {
-        throw new ConfigError(
-          "--verify-audit takes one argument, the audit file: --verify-audit FILE",
-        );
-      }
-      return { action: "verify-audit", path };
-    }
+    if (arg === "--verify-audit") return verifyAuditRequest(argv, index);
     if (arg === "--sandbox") sandbox = true;
     else if (arg === "--http") http = true;
     else throw new ConfigError(unknownArgument(arg));
   }
   return { action: "serve", sandbox, http };
+}
+
+/** `--verify-audit FILE [--anchor SEQ:HASH]`, the only arguments then. */
+function verifyAuditRequest(argv: readonly string[], index: number): ArgvRequest {
+  const usage =
+    "--verify-audit takes the audit file, and may take an anchor: --verify-audit FILE [--anchor SEQ:HASH]";
+  const path = argv[index + 1];
+  const rest = argv.filter((_, at) => at !== index && at !== index + 1);
+  if (index !== 0 || path === undefined || path.startsWith("-")) throw new ConfigError(usage);
+  if (rest.length === 0) return { action: "verify-audit", path, anchor: undefined };
+  const anchor =
+    rest[0] === "--anchor" && rest.length === 2 ? parseAnchor(rest[1] ?? "") : undefined;
+  if (anchor === undefined) {
+    throw new ConfigError(
+      `${usage}; SEQ is an audit line's seq and HASH its "hash" (64 lowercase hex digits), as its copy on stderr shows them`,
+    );
+  }
+  return { action: "verify-audit", path, anchor };
 }
 
 /** Names the flag but never its value: `--api-key=…` must not print the key. */

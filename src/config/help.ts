@@ -9,11 +9,13 @@ set), list_microsoft_credentials and delete_microsoft_credential. Every deletion
 first and needs a person's yes.
 
 Usage: ${SERVER_NAME} [--sandbox] [--http] [--help] [--version]
-       ${SERVER_NAME} --verify-audit FILE
+       ${SERVER_NAME} --verify-audit FILE [--anchor SEQ:HASH]
 
   --sandbox            serve every tool from a built-in simulation on 127.0.0.1: no key, no risk
   --http               serve MCP over Streamable HTTP at /mcp (remote mode), not stdio
   --verify-audit FILE  check an audit file's chain and say where it breaks (exit 0 intact, 1 not)
+  --anchor SEQ:HASH    with --verify-audit: the seq and hash of a line kept elsewhere (each audit
+                       line on stderr carries them): a file cut after that line fails the check
   --help               print this help
   --version            print the version
 

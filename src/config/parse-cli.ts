@@ -1,3 +1,4 @@
+import type { Link } from "../logging/audit-chain.js";
 import { READ_ONLY_TOOL_NAMES, type ToolName } from "../tools/names.js";
 import { readArgv } from "./argv.js";
 import { ConfigError } from "./config-error.js";
@@ -48,7 +49,7 @@ export interface Config {
 export type CliRequest =
   | { action: "help" }
   | { action: "version" }
-  | { action: "verify-audit"; path: string }
+  | { action: "verify-audit"; path: string; anchor: Link | undefined }
   | { action: "serve"; config: Config; warnings: string[] };
 
 /**

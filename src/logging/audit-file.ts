@@ -1,59 +1,69 @@
-import { nodeCrypto } from "../node-crypto.js";
+import { type Link, linkOf, START_OF_CHAIN, sha256 } from "./audit-chain.js";
+import { FileLock } from "./file-lock.js";
 
 // Taken from Node's own module rather than imported: importing node:fs into an ES module reads
 // every export, fs.promises among them, which loads fs/promises and readline at every start.
-const {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeSync,
-} = process.getBuiltinModule("node:fs");
+const { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } =
+  process.getBuiltinModule("node:fs");
 
-// The durable audit trail: JSON Lines, appended and fsynced one line at a time, each line carrying
-// `seq` (rising by one) and `prev_hash` (the SHA-256 of the line before), so that a removed or
-// edited line shows. The chain is taken up from the file's last line, under a lock, because
-// several processes (a client may start one per call) can share one file.
+// The durable audit trail: JSON Lines, appended and fsynced one line at a time, chained (see
+// audit-chain.ts). Several processes (a client may start one per call) can share one file: each
+// appends under a lock, and takes up the chain from the file's last line. Each also remembers
+// the last line it knows to be at the end, where it is: a file cut or rewritten under it is
+// refused from then on, rather than continued as if nothing happened.
 
-export const FIRST_PREV_HASH = "0".repeat(64);
 /** Longer than any audit line: the last line is found within this much of the file's end. */
 const TAIL_BYTES = 64 * 1024;
-const LOCK_WAIT_MS = 5_000;
-/** A lock older than this was left by a process that died holding it. */
-const LOCK_STALE_MS = 30_000;
+/** Never follow a symlink at the path: whoever can place one could send the lines anywhere. */
+const OPEN_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 export class AuditFileError extends Error {
   override name = "AuditFileError";
+}
+
+/** A line as it was written, and its place in the chain. */
+export interface Written extends Link {
+  line: string;
+}
+
+/** The last line known to be at the file's end: its offset, length and link. */
+interface End extends Link {
+  offset: number;
+  length: number;
 }
 
 export class AuditFile {
   readonly #path: string;
   readonly #fd: number;
   /** Only a regular file is shared with other processes; a device (/dev/full) is not read back. */
-  readonly #regular: boolean;
-  #last: { seq: number; hash: string };
+  readonly #lock: FileLock | undefined;
+  #end: End;
+  /** Why nothing more is appended, once the file changed under this process. */
+  #refusal: string | undefined;
 
   private constructor(path: string, fd: number, regular: boolean) {
     this.#path = path;
     this.#fd = fd;
-    this.#regular = regular;
-    this.#last = regular ? lastLink(fd, path) : { seq: 0, hash: FIRST_PREV_HASH };
+    this.#lock = regular ? new FileLock(`${path}.locks`) : undefined;
+    this.#end = regular ? this.#lastWholeLine(fstatSync(fd).size) : atStart();
   }
 
-  /** Opens the file for append (created with mode 0600) and takes up its chain. */
+  /** Opens the file for append (created with mode 0600), and refuses one others could write. */
   static open(path: string): AuditFile {
     let fd: number;
     try {
-      fd = openSync(path, "a+", 0o600);
+      fd = openSync(path, OPEN_FLAGS, 0o600);
     } catch (error) {
       throw new AuditFileError(`cannot be opened: ${describe(error)}`);
     }
     try {
-      return new AuditFile(path, fd, fstatSync(fd).isFile());
+      const stat = fstatSync(fd);
+      if (stat.isFile() && (stat.mode & 0o022) !== 0) {
+        throw new AuditFileError(
+          `can be written by others (mode ${(stat.mode & 0o777).toString(8)}): make it 600 (chmod 600 ${path})`,
+        );
+      }
+      return new AuditFile(path, fd, stat.isFile());
     } catch (error) {
       closeSync(fd);
       throw error instanceof AuditFileError
@@ -62,145 +72,134 @@ export class AuditFile {
     }
   }
 
-  /** Appends one line, chained to the file's last, and returns it once it is on disk. */
-  append(fields: Record<string, unknown>): string {
-    const write = () => {
-      if (this.#regular) this.#last = lastLink(this.#fd, this.#path);
-      const line = JSON.stringify({
-        seq: this.#last.seq + 1,
-        prev_hash: this.#last.hash,
-        ...fields,
-      });
-      writeFully(this.#fd, `${line}\n`);
-      fsyncSync(this.#fd);
-      this.#last = { seq: this.#last.seq + 1, hash: sha256(line) };
-      return line;
-    };
-    return this.#regular ? withLock(`${this.#path}.lock`, write) : write();
+  /**
+   * Appends one line, chained to the file's last, once it holds the lock; the lines it wrote (a
+   * line saying a torn end was mended comes first), or undefined while another process holds it.
+   * Throws when the line cannot be written.
+   */
+  tryAppend(entry: Record<string, unknown>): Written[] | undefined {
+    return this.#locked(() => {
+      const mended = this.#takeUpChain();
+      return [...mended, this.#write(entry)];
+    });
+  }
+
+  /** Mends a torn end now (see tryAppend); [] when there was none. */
+  tryMend(): Written[] | undefined {
+    return this.#locked(() => this.#takeUpChain());
   }
 
   close(): void {
     closeSync(this.#fd);
   }
-}
 
-export type Verification =
-  { ok: true; lines: number } | { ok: false; lines: number; line: number; problem: string };
-
-/** Checks a file's chain from its first line, and says where it first breaks. */
-export function verifyAuditFile(path: string): Verification {
-  const text = readFileSync(path, "utf8");
-  const lines = text === "" ? [] : text.split("\n");
-  const complete = text === "" || text.endsWith("\n");
-  if (complete) lines.pop();
-  let previous: { seq: number; hash: string } = { seq: 0, hash: FIRST_PREV_HASH };
-  for (const [index, line] of lines.entries()) {
-    const number = index + 1;
-    const broken = (problem: string): Verification => ({
-      ok: false,
-      lines: lines.length,
-      line: number,
-      problem,
-    });
-    if (!complete && number === lines.length) {
-      return broken("is incomplete: it has no line break (the process stopped while writing it?)");
+  #locked(work: () => Written[]): Written[] | undefined {
+    if (this.#refusal !== undefined) throw new AuditFileError(this.#refusal);
+    let release: (() => void) | undefined;
+    try {
+      release = this.#lock === undefined ? () => undefined : this.#lock.tryAcquire();
+    } catch (error) {
+      throw new AuditFileError(describe(error));
     }
+    if (release === undefined) return undefined;
+    try {
+      return work();
+    } catch (error) {
+      throw error instanceof AuditFileError
+        ? error
+        : new AuditFileError(`cannot be written: ${describe(error)}`);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Checks that the line this process last knew at the end is still where it was, mends a torn
+   * end, and takes the chain up from the file's last whole line.
+   */
+  #takeUpChain(): Written[] {
+    if (this.#lock === undefined) return [];
+    const size = fstatSync(this.#fd).size;
+    this.#checkEnd(size);
+    this.#end = this.#lastWholeLine(size);
+    const whole = this.#end.seq === 0 ? 0 : this.#end.offset + this.#end.length + 1;
+    if (whole === size) return [];
+    const torn = this.#read(whole, size - whole);
+    ftruncateSync(this.#fd, whole);
+    return [
+      this.#write({
+        level: 40,
+        time: Date.now(),
+        name: "woodpecker-mcp",
+        audit: "recovered",
+        torn_bytes: torn.length,
+        torn_base64: torn.toString("base64"),
+        msg: "the file ended in a torn line (a write cut short by a crash or power loss): its bytes are kept here, and the chain goes on from the last whole line",
+      }),
+    ];
+  }
+
+  #checkEnd(size: number): void {
+    const { offset, length, seq } = this.#end;
+    if (seq === 0) return;
+    const bytes = this.#read(offset, length + 1);
+    if (bytes[length] === 0x0a && sha256(bytes.subarray(0, length)) === this.#end.hash) return;
+    const how = size < offset + length + 1 ? "shrank" : "changed";
+    throw this.#refuse(
+      `${how} under this server: its line seq ${seq} is no longer where it was written (lines were cut or rewritten); nothing more is appended to it`,
+    );
+  }
+
+  #refuse(why: string): AuditFileError {
+    this.#refusal = `${this.#path} ${why}`;
+    return new AuditFileError(this.#refusal);
+  }
+
+  #write(entry: Record<string, unknown>): Written {
+    const line = JSON.stringify({ seq: this.#end.seq + 1, prev_hash: this.#end.hash, ...entry });
+    const offset = fstatSync(this.#fd).size;
+    writeFully(this.#fd, `${line}\n`);
+    fsyncSync(this.#fd);
+    const length = Buffer.byteLength(line);
+    this.#end = { seq: this.#end.seq + 1, hash: sha256(line), offset, length };
+    return { line, seq: this.#end.seq, hash: this.#end.hash };
+  }
+
+  /** The last whole line before `size`; a file whose last line is not an audit line stops here. */
+  #lastWholeLine(size: number): End {
+    const length = Math.min(size, TAIL_BYTES);
+    const tail = this.#read(size - length, length);
+    const end = tail.lastIndexOf(0x0a);
+    if (end === -1 && length < size)
+      throw this.#refuse("has a last line longer than any audit line");
+    if (end === -1) return atStart();
+    const start = tail.lastIndexOf(0x0a, end - 1) + 1;
+    if (start === 0 && length < size)
+      throw this.#refuse("has a last line longer than any audit line");
+    const line = tail.subarray(start, end).toString("utf8");
     const link = linkOf(line);
-    if (link === undefined) return broken("is not an audit line (no seq and prev_hash)");
-    if (link.prev_hash !== previous.hash) {
-      return broken(
-        number === 1
-          ? "has a prev_hash, but a file's first line has 64 zeros: lines before it were removed"
-          : `has a prev_hash that is not the SHA-256 of line ${number - 1}: a line was removed or edited`,
+    if (link === undefined) {
+      throw this.#refuse(
+        "has a last line that is not an audit line: check it with --verify-audit, and start a new file (see the docs on rotating it)",
       );
     }
-    if (link.seq !== previous.seq + 1) {
-      return broken(`has seq ${link.seq}, where ${previous.seq + 1} was due`);
-    }
-    previous = { seq: link.seq, hash: sha256(line) };
+    return {
+      seq: link.seq,
+      hash: sha256(line),
+      offset: size - length + start,
+      length: end - start,
+    };
   }
-  return { ok: true, lines: lines.length };
-}
 
-/** The seq and hash of the file's last line; a file whose last line is not one stops here. */
-function lastLink(fd: number, path: string): { seq: number; hash: string } {
-  const size = fstatSync(fd).size;
-  if (size === 0) return { seq: 0, hash: FIRST_PREV_HASH };
-  const length = Math.min(size, TAIL_BYTES);
-  const tail = Buffer.alloc(length);
-  readSync(fd, tail, 0, length, size - length);
-  const broken = (why: string) =>
-    new AuditFileError(
-      `${path}'s last line ${why}: check it with --verify-audit, and start a new file (see the docs on rotating it)`,
-    );
-  if (tail[length - 1] !== 0x0a) throw broken("is incomplete (no line break)");
-  const start = tail.lastIndexOf(0x0a, length - 2) + 1;
-  if (start === 0 && length < size) throw broken("is longer than any audit line");
-  const line = tail.subarray(start, length - 1).toString("utf8");
-  const link = linkOf(line);
-  if (link === undefined) throw broken("is not an audit line");
-  return { seq: link.seq, hash: sha256(line) };
-}
-
-function linkOf(line: string): { seq: number; prev_hash: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(line);
-    if (typeof parsed !== "object" || parsed === null) return undefined;
-    const { seq, prev_hash } = parsed as { seq?: unknown; prev_hash?: unknown };
-    return Number.isSafeInteger(seq) &&
-      typeof prev_hash === "string" &&
-      /^[0-9a-f]{64}$/.test(prev_hash)
-      ? { seq: seq as number, prev_hash }
-      : undefined;
-  } catch {
-    return undefined;
+  #read(position: number, length: number): Buffer {
+    const buffer = Buffer.alloc(length);
+    const read = readSync(this.#fd, buffer, 0, length, position);
+    return buffer.subarray(0, read);
   }
 }
 
-function sha256(line: string): string {
-  return nodeCrypto().createHash("sha256").update(line).digest("hex");
-}
-
-/** Holds `lockPath` (created exclusively) while `work` runs; waits for another holder. */
-function withLock<T>(lockPath: string, work: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lockPath, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new AuditFileError(`its lock ${lockPath} cannot be created: ${describe(error)}`);
-      }
-      if (isStale(lockPath)) {
-        rmSync(lockPath, { force: true });
-      } else if (Date.now() > deadline) {
-        throw new AuditFileError(`another process has held ${lockPath} for over 5 s`);
-      } else {
-        sleepSync(5);
-      }
-    }
-  }
-  try {
-    return work();
-  } finally {
-    rmSync(lockPath, { force: true });
-  }
-}
-
-/** A lock whose holder is gone, or that is older than any holder keeps one. */
-function isStale(lockPath: string): boolean {
-  try {
-    if (Date.now() - statSync(lockPath).mtimeMs > LOCK_STALE_MS) return true;
-    const pid = Number(readFileSync(lockPath, "utf8"));
-    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+function atStart(): End {
+  return { ...START_OF_CHAIN, offset: 0, length: 0 };
 }
 
 /** Writes all of `text`, waiting out a full pipe (EAGAIN) for up to a second. */
@@ -212,13 +211,9 @@ export function writeFully(fd: number, text: string): void {
       rest = rest.subarray(writeSync(fd, rest));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN" || Date.now() > deadline) throw error;
-      sleepSync(1);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 const IN_WORDS: Readonly<Record<string, string>> = {
@@ -226,6 +221,7 @@ const IN_WORDS: Readonly<Record<string, string>> = {
   ENOENT: "its folder does not exist",
   EACCES: "permission denied",
   EROFS: "the file system is read-only",
+  ELOOP: "it is a symlink: name the file itself",
 };
 
 function describe(error: unknown): string {

@@ -111,10 +111,10 @@ function deletionVia(
       };
       // Two accounts deleting the same name are two deletions.
       const key = JSON.stringify([record.account, request.key]);
-      const { value, joined } = await deps.shared.deletes.run(key, caller, (shared) => {
+      const { value, joined } = await deps.shared.deletes.run(key, caller, async (shared) => {
         try {
           const { batch } = request;
-          deps.audit.intent(
+          await deps.audit.intent(
             {
               tool: record.tool,
               target: batch?.target ?? record.target,

@@ -6,6 +6,8 @@ import { auditOutcome, type CallRecord, type CallsInFlight } from "../mcp/calls-
 const DRAIN_MS = 5_000;
 /** How long calls cancelled after that have to end as `cancelled`, answered and audited. */
 const CANCEL_GRACE_MS = 1_000;
+/** How long audit lines still waiting for the audit file's lock may wait at exit. */
+const AUDIT_SETTLE_MS = 3_000;
 
 interface Running {
   calls: CallsInFlight;
@@ -44,6 +46,8 @@ export function installShutdown(running: Running): Stop {
       unfinished = await calls.drain(CANCEL_GRACE_MS);
     }
     auditInterrupted(running, unfinished);
+    await running.audit.settled(AUDIT_SETTLE_MS);
+    running.audit.abandon();
     // The SDK sends a call's answer a few microtasks after its handler returns, and closing
     // aborts what it has not sent yet: let the answers of the calls that just finished go out.
     await new Promise((resolve) => setImmediate(resolve));
@@ -59,6 +63,7 @@ export function installShutdown(running: Running): Stop {
       }
       logger.warn({ signal }, "second signal: exiting without waiting for calls in flight");
       auditInterrupted(running, calls.running());
+      running.audit.abandon();
       process.exit(1);
     });
   }

@@ -26,7 +26,7 @@ export async function start(config: Config, warnings: readonly string[]): Promis
   for (const warning of warnings) warn.warn(warning);
   const scrubber =
     config.apiKey === undefined ? new SecretScrubber(undefined) : secrets.add(config.apiKey);
-  const audit = new AuditTrail({ file: openAuditFile(config), scrubber });
+  const audit = openAuditTrail(config, scrubber);
   const backend = await connectBackend(config, logger, scrubber);
   return { logger, secrets, scrubber, audit, calls: new CallsInFlight(), backend };
 }
@@ -56,11 +56,16 @@ export function logStarted(config: Config, started: Started, details: object = {
   );
 }
 
-/** The durable audit file, opened before anything can be deleted: one that cannot be, stops us. */
-function openAuditFile(config: Config): AuditFile | undefined {
-  if (config.auditFile === undefined) return undefined;
+/**
+ * The audit trail, with its durable file opened (and a torn end mended) before anything can be
+ * deleted: a file that cannot be used stops us.
+ */
+function openAuditTrail(config: Config, scrubber: SecretScrubber): AuditTrail {
+  if (config.auditFile === undefined) return new AuditTrail({ file: undefined, scrubber });
   try {
-    return AuditFile.open(config.auditFile);
+    const audit = new AuditTrail({ file: AuditFile.open(config.auditFile), scrubber });
+    audit.mendFile();
+    return audit;
   } catch (error) {
     if (error instanceof AuditFileError) {
       throw new ConfigError(`WOODPECKER_AUDIT_FILE ${error.message}`);

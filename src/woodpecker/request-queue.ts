@@ -4,10 +4,6 @@ export const WOODPECKER_ACCEPTS = 1 + WOODPECKER_QUEUE_LENGTH;
 /** How long Woodpecker keeps a request in its queue before it drops it. */
 export const WOODPECKER_QUEUE_WAIT_MS = 15_000;
 
-interface Waiting {
-  grant: () => void;
-}
-
 /**
  * At most `limit` requests of one API key outstanding at Woodpecker; the others wait here, first
  * in, first out. A waiting request leaves the queue unsent when its call's signal aborts, and the
@@ -15,7 +11,8 @@ interface Waiting {
  */
 export class RequestQueue {
   readonly #limit: number;
-  readonly #waiting: Waiting[] = [];
+  /** The grants of the waiting requests, in order; one leaves by itself, never by position. */
+  readonly #waiting = new Set<() => void>();
   #outstanding = 0;
 
   constructor(limit: number) {
@@ -32,18 +29,16 @@ export class RequestQueue {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.#outstanding < this.#limit) return Promise.resolve(this.#take());
     return new Promise((resolve, reject) => {
-      const waiting: Waiting = {
-        grant: () => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(this.#take());
-        },
+      const grant = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(this.#take());
       };
       const onAbort = () => {
-        this.#waiting.splice(this.#waiting.indexOf(waiting), 1);
-        reject(signal.reason);
+        // A no-op for a request already let out: it takes no other request's place.
+        if (this.#waiting.delete(grant)) reject(signal.reason);
       };
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.push(waiting);
+      signal.addEventListener("abort", onAbort);
+      this.#waiting.add(grant);
     });
   }
 
@@ -54,7 +49,10 @@ export class RequestQueue {
       if (released) return;
       released = true;
       this.#outstanding -= 1;
-      this.#waiting.shift()?.grant();
+      const [next] = this.#waiting;
+      if (next === undefined) return;
+      this.#waiting.delete(next);
+      next();
     };
   }
 }

@@ -1,8 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BUILT_SERVER, type RawServer, spawnRaw, useWoodpecker } from "../helpers/spawn.js";
 import { TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
@@ -257,90 +254,6 @@ describe("the audit trail cannot be lost", () => {
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
     raw.child.stdin.end();
     expect(await raw.exited).toBe(0);
-  });
-});
-
-describe("WOODPECKER_AUDIT_FILE", () => {
-  let folder: string;
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), "audit-e2e-"));
-  });
-  afterEach(() => rmSync(folder, { recursive: true, force: true }));
-  const verify = (path: string) =>
-    spawnSync(process.execPath, [BUILT_SERVER, "--verify-audit", path], { encoding: "utf8" });
-
-  it("kill -9 mid-DELETE leaves the intent line on disk, in an intact chain", async () => {
-    const file = join(folder, "audit.jsonl");
-    const raw = spawnRaw(env({ WOODPECKER_AUDIT_FILE: file }));
-    raw.initialize();
-    e2e.woodpecker.faults.push({ type: "hold", method: "DELETE" });
-    await raw.confirmCall(1, "delete_domain", { domain_name: "piedpiper.com" });
-    await waitFor(() => e2e.woodpecker.held === 1, { what: "the DELETE" });
-    raw.child.kill("SIGKILL");
-    await raw.exited;
-    const lines = readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
-    expect(lines.map((line) => [line.seq, line.audit, line.outcome ?? line.request])).toEqual([
-      [1, "outcome", "confirmation_required"],
-      [2, "intent", "DELETE /domains/piedpiper.com"],
-    ]);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(verify(file)).toMatchObject({
-      status: 0,
-      stdout: `${file}: 2 lines, the chain is intact\n`,
-    });
-  });
-
-  it("/dev/full: the intent cannot be written, so no DELETE is sent; the outcome still reaches stderr", async () => {
-    const server = await start({ WOODPECKER_AUDIT_FILE: "/dev/full" });
-    const { result } = await server.confirmed("delete_domain", { domain_name: "piedpiper.com" });
-    expect(result.error).toMatchObject({ kind: "unavailable", retryable: false });
-    expect(result.message).toMatch(/could not record that a DELETE was about to be sent/);
-    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
-    expect(audit(server.logEntries()).at(-1)).toMatchObject({ outcome: "unavailable" });
-  });
-
-  it.each([
-    ["a directory", (dir: string) => dir, /EISDIR \(it is a directory, not a file\)/],
-    [
-      "a path in a folder that does not exist",
-      (dir: string) => join(dir, "no", "a.jsonl"),
-      /ENOENT/,
-    ],
-  ])("%s stops the server at start, in one line", (_label, path, why) => {
-    const run = spawnSync(process.execPath, [BUILT_SERVER], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH, ...env({ WOODPECKER_AUDIT_FILE: path(folder) }) },
-      input: "",
-    });
-    expect(run.status).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(
-      new RegExp(`^woodpecker-mcp-destructive: WOODPECKER_AUDIT_FILE .*${why.source}`),
-    );
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
-  });
-
-  it("a restart takes up the chain; a tampered line is found by --verify-audit", async () => {
-    const file = join(folder, "audit.jsonl");
-    for (const domain of ["piedpiper.com", "hooli.com"]) {
-      const server = await start({ WOODPECKER_AUDIT_FILE: file });
-      await server.confirmed("delete_domain", { domain_name: domain });
-      await server.close();
-    }
-    const lines = readFileSync(file, "utf8").trim().split("\n");
-    expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(verify(file).status).toBe(0);
-    writeFileSync(
-      file,
-      `${lines.map((line, i) => (i === 3 ? line.replace("hooli.com", "hooli.org") : line)).join("\n")}\n`,
-    );
-    expect(verify(file)).toMatchObject({
-      status: 1,
-      stdout: `${file}: line 5 of 6 has a prev_hash that is not the SHA-256 of line 4: a line was removed or edited\n`,
-    });
   });
 });
 

@@ -1,23 +1,12 @@
 import { createHash } from "node:crypto";
-import {
-  appendFileSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AuditOutcome, type AuditSubject, AuditTrail } from "../../src/logging/audit.js";
-import {
-  AuditFile,
-  AuditFileError,
-  FIRST_PREV_HASH,
-  verifyAuditFile,
-} from "../../src/logging/audit-file.js";
+import { verifyAuditFile } from "../../src/logging/audit-chain.js";
+import { AuditFile } from "../../src/logging/audit-file.js";
 import { SecretScrubber } from "../../src/logging/secret.js";
+import { useAuditProcesses } from "../helpers/audit-processes.js";
 
 const KEY = "wk_live_audit_key_0001";
 const SUBJECT: AuditSubject = {
@@ -40,52 +29,47 @@ const OUTCOME: AuditOutcome = {
   verified_by_read: false,
   duration_ms: 12,
 };
+const DELETE = "DELETE /domains/piedpiper.com";
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
-const newFolder = () => {
-  const folder = mkdtempSync(join(tmpdir(), "audit-"));
-  folders.push(folder);
-  return folder;
-};
-const fresh = () => join(newFolder(), "audit.jsonl");
+const processes = useAuditProcesses();
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const fresh = () => join(processes.folder(), "audit.jsonl");
 const fileLines = (path: string) =>
   readFileSync(path, "utf8")
     .split("\n")
     .filter((line) => line !== "");
 
-function trail(file?: AuditFile) {
+function trail(file?: AuditFile, waitMs?: { intent: number; outcome: number }) {
   const stderr: string[] = [];
   const audit = new AuditTrail({
     file,
     scrubber: new SecretScrubber(KEY),
     stderr: (line) => stderr.push(line),
+    ...(waitMs === undefined ? {} : { waitMs }),
   });
-  return { audit, stderr };
+  const entries = () => stderr.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { audit, stderr, entries };
 }
 
 describe("AuditTrail", () => {
-  it("writes an intent and an outcome line, in the logs' format, with the key scrubbed", () => {
-    const { audit, stderr } = trail();
-    audit.intent({ ...SUBJECT, target: `x${KEY}` }, "DELETE /domains/piedpiper.com");
+  it("writes an intent and an outcome line, in the logs' format, with the key scrubbed", async () => {
+    const { audit, stderr, entries } = trail();
+    await audit.intent({ ...SUBJECT, target: `x${KEY}` }, DELETE);
     audit.outcome(OUTCOME);
-    const [intent, outcome] = stderr.map((line) => JSON.parse(line));
+    const [intent, outcome] = entries();
     expect(intent).toMatchObject({
       level: 30,
       name: "woodpecker-mcp",
       audit: "intent",
       target: "x[redacted]",
-      request: "DELETE /domains/piedpiper.com",
+      request: DELETE,
       msg: "about to send a DELETE",
     });
     expect(outcome).toMatchObject({ audit: "outcome", outcome: "deletion_accepted" });
     expect(stderr.join("\n")).not.toContain(KEY);
   });
 
-  it("throws when an intent line cannot be written, and never for an outcome line", () => {
+  it("rejects when an intent line cannot be written, and never throws for an outcome line", async () => {
     const audit = new AuditTrail({
       file: undefined,
       scrubber: new SecretScrubber(KEY),
@@ -93,15 +77,24 @@ describe("AuditTrail", () => {
         throw Object.assign(new Error("broken pipe"), { code: "EPIPE" });
       },
     });
-    expect(() => audit.intent(SUBJECT, "DELETE /domains/piedpiper.com")).toThrow(/broken pipe/);
+    await expect(audit.intent(SUBJECT, DELETE)).rejects.toThrow(/broken pipe/);
     expect(() => audit.outcome(OUTCOME)).not.toThrow();
   });
 
-  it("with a file: the same line goes to the file and to stderr, and stderr failing is no matter", () => {
+  it("with a file: each line goes to the file, then to stderr with its own hash; stderr failing is no matter", async () => {
     const path = fresh();
-    const { audit, stderr } = trail(AuditFile.open(path));
-    audit.intent(SUBJECT, "DELETE /domains/piedpiper.com");
-    expect(fileLines(path)).toEqual(stderr);
+    const { audit, entries } = trail(AuditFile.open(path));
+    await audit.intent(SUBJECT, DELETE);
+    audit.outcome(OUTCOME);
+    expect(entries()).toEqual(
+      fileLines(path).map((line) => ({ ...JSON.parse(line), hash: sha256(line) })),
+    );
+    // The seq and hash on stderr are the anchor the verifier takes.
+    const last = entries().at(-1) ?? {};
+    expect(verifyAuditFile(path, { seq: Number(last.seq), hash: String(last.hash) })).toEqual({
+      ok: true,
+      lines: 2,
+    });
     const quiet = new AuditTrail({
       file: AuditFile.open(path),
       scrubber: new SecretScrubber(KEY),
@@ -109,113 +102,96 @@ describe("AuditTrail", () => {
         throw new Error("stderr is closed");
       },
     });
-    expect(() => quiet.intent(SUBJECT, "DELETE /domains/hooli.com")).not.toThrow();
-    expect(fileLines(path)).toHaveLength(2);
+    await quiet.intent(SUBJECT, "DELETE /domains/hooli.com");
+    expect(fileLines(path)).toHaveLength(3);
   });
-});
 
-describe("AuditFile", () => {
-  it("is created with mode 0600, chains each line to the one before, and starts with 64 zeros", () => {
+  it("a line waits, without blocking the process, while another process holds the file's lock; then it is written, in order", async () => {
     const path = fresh();
-    const file = AuditFile.open(path);
-    const first = file.append({ audit: "intent" });
-    const second = file.append({ audit: "outcome" });
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(first)).toEqual({ seq: 1, prev_hash: FIRST_PREV_HASH, audit: "intent" });
-    expect(JSON.parse(second)).toEqual({ seq: 2, prev_hash: sha256(first), audit: "outcome" });
-    expect(readFileSync(path, "utf8")).toBe(`${first}\n${second}\n`);
+    const { audit, entries } = trail(AuditFile.open(path));
+    const holder = await processes.holder(path);
+    audit.outcome({ ...OUTCOME, outcome: "confirmation_required" });
+    let written = false;
+    const intent = audit.intent(SUBJECT, DELETE).then(() => (written = true));
+    // The event loop turns while they wait.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect([written, entries(), fileLines(path)]).toEqual([false, [], []]);
+    holder.child.kill("SIGKILL");
+    await intent;
+    audit.outcome(OUTCOME);
+    await audit.settled(5_000);
+    expect(fileLines(path).map((line) => JSON.parse(line).outcome ?? "intent")).toEqual([
+      "confirmation_required",
+      "intent",
+      "deletion_accepted",
+    ]);
+    expect(entries().map((entry) => entry.seq)).toEqual([1, 2, 3]);
   });
 
-  it("takes up the chain from the file's last line after a restart", () => {
+  it("gives a line up once it waited too long: an intent rejects, an outcome goes to stderr at error level", async () => {
     const path = fresh();
-    const before = AuditFile.open(path);
-    const last = before.append({ audit: "intent" });
-    before.close();
-    const line = AuditFile.open(path).append({ audit: "outcome" });
-    expect(JSON.parse(line)).toMatchObject({ seq: 2, prev_hash: sha256(last) });
-    expect(verifyAuditFile(path)).toEqual({ ok: true, lines: 2 });
-  });
-
-  it("keeps one chain when two processes append to one file", () => {
-    const path = fresh();
-    const [a, b] = [AuditFile.open(path), AuditFile.open(path)];
-    for (let round = 0; round < 20; round += 1) {
-      (round % 3 === 0 ? a : b).append({ round });
-    }
-    expect(verifyAuditFile(path)).toEqual({ ok: true, lines: 20 });
-  });
-
-  it("refuses a directory, and a path that cannot be opened", () => {
-    const folder = newFolder();
-    expect(() => AuditFile.open(folder)).toThrow(AuditFileError);
-    expect(() => AuditFile.open(folder)).toThrow(
-      "cannot be opened: EISDIR (it is a directory, not a file)",
+    const { audit, entries } = trail(AuditFile.open(path), { intent: 30, outcome: 60 });
+    await processes.holder(path);
+    await expect(audit.intent(SUBJECT, DELETE)).rejects.toThrow(
+      /held the audit file's lock too long/,
     );
-    expect(() => AuditFile.open(join(folder, "missing", "audit.jsonl"))).toThrow(
-      "cannot be opened: ENOENT (its folder does not exist)",
-    );
+    audit.outcome(OUTCOME);
+    await audit.settled(5_000);
+    expect(entries()).toEqual([
+      expect.objectContaining({
+        audit: "outcome",
+        level: 50,
+        audit_file_error: expect.stringMatching(
+          /^not written to WOODPECKER_AUDIT_FILE: another process/,
+        ),
+      }),
+    ]);
+    expect(fileLines(path)).toEqual([]);
   });
 
-  it("refuses to go on from a last line that is not an audit line, or is incomplete", () => {
+  it("at exit, the lines still waiting go to stderr at error level, and settled() returns when its time is up", async () => {
     const path = fresh();
-    writeFileSync(path, '{"seq":1,"prev_hash":"nope"}\n');
-    expect(() => AuditFile.open(path)).toThrow(/last line is not an audit line/);
-    const line = JSON.stringify({ seq: 1, prev_hash: FIRST_PREV_HASH });
-    writeFileSync(path, `${line}\n{"seq":2,"prev`);
-    expect(() => AuditFile.open(path)).toThrow(/last line is incomplete/);
+    const { audit, entries } = trail(AuditFile.open(path));
+    await processes.holder(path);
+    audit.outcome(OUTCOME);
+    await audit.settled(30);
+    expect(entries()).toEqual([]);
+    audit.abandon();
+    expect(entries()).toEqual([
+      expect.objectContaining({
+        level: 50,
+        audit_file_error: expect.stringMatching(/exited while the line waited for the file's lock/),
+      }),
+    ]);
   });
 
-  it("takes over a lock left by a process that died holding it", () => {
+  it("a file cut under the server: the intent rejects (no DELETE), the outcome reaches stderr at error level", async () => {
     const path = fresh();
-    writeFileSync(`${path}.lock`, "2147483646");
-    AuditFile.open(path).append({ audit: "intent" });
+    const { audit, entries } = trail(AuditFile.open(path));
+    await audit.intent(SUBJECT, DELETE);
+    truncateSync(path, 0);
+    await expect(audit.intent(SUBJECT, DELETE)).rejects.toThrow(/shrank under this server/);
+    audit.outcome(OUTCOME);
+    expect(entries().at(-1)).toMatchObject({
+      level: 50,
+      outcome: "deletion_accepted",
+      audit_file_error: expect.stringMatching(/shrank under this server/),
+    });
+    expect(readFileSync(path, "utf8")).toBe("");
+  });
+
+  it("mends a torn end at start, and says so on stderr", async () => {
+    const path = fresh();
+    writeFileSync(path, '{"seq":1,"prev');
+    const { audit, entries } = trail(AuditFile.open(path));
+    audit.mendFile();
+    expect(entries()).toEqual([
+      expect.objectContaining({ seq: 1, level: 40, audit: "recovered", torn_bytes: 14 }),
+    ]);
     expect(fileLines(path)).toHaveLength(1);
-  });
-});
-
-describe("verifyAuditFile", () => {
-  function chain(count: number): string {
-    const path = fresh();
-    const file = AuditFile.open(path);
-    for (let index = 0; index < count; index += 1) file.append({ index });
-    return path;
-  }
-
-  it("says the chain is intact, for an empty file too", () => {
-    expect(verifyAuditFile(chain(5))).toEqual({ ok: true, lines: 5 });
-    expect(verifyAuditFile(chain(0))).toEqual({ ok: true, lines: 0 });
-  });
-
-  it("says where a line was edited", () => {
-    const path = chain(5);
-    const lines = fileLines(path);
-    lines[2] = (lines[2] ?? "").replace('"index":2', '"index":7');
-    writeFileSync(path, `${lines.join("\n")}\n`);
-    expect(verifyAuditFile(path)).toMatchObject({ ok: false, line: 4 });
-  });
-
-  it("says where a line was removed", () => {
-    const path = chain(5);
-    const lines = fileLines(path);
-    lines.splice(1, 1);
-    writeFileSync(path, `${lines.join("\n")}\n`);
-    expect(verifyAuditFile(path)).toMatchObject({
-      ok: false,
-      line: 2,
-      problem: expect.stringMatching(/not the SHA-256 of line 1: a line was removed or edited/),
-    });
-  });
-
-  it("says when the first lines were removed, and when the last is incomplete", () => {
-    const path = chain(3);
-    writeFileSync(path, `${fileLines(path).slice(1).join("\n")}\n`);
-    expect(verifyAuditFile(path)).toMatchObject({ ok: false, line: 1 });
-    const other = chain(2);
-    appendFileSync(other, '{"seq":3');
-    expect(verifyAuditFile(other)).toMatchObject({
-      ok: false,
-      line: 3,
-      problem: expect.stringMatching(/incomplete/),
-    });
+    // Without a file there is nothing to mend.
+    const plain = trail();
+    plain.audit.mendFile();
+    expect(plain.stderr).toEqual([]);
   });
 });

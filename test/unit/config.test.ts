@@ -202,6 +202,33 @@ describe("parseCli", () => {
     expect(parseCli({}, ["--version"])).toEqual({ action: "version" });
     expect(failure({}, ["--verbose"])).toBe("unknown argument --verbose (try --help)");
   });
+
+  it("reads --verify-audit FILE, with an anchor or without", () => {
+    const hash = "0f".repeat(32);
+    expect(parseCli({}, ["--verify-audit", "a.jsonl"])).toEqual({
+      action: "verify-audit",
+      path: "a.jsonl",
+      anchor: undefined,
+    });
+    expect(parseCli({}, ["--verify-audit", "a.jsonl", "--anchor", `7:${hash}`])).toEqual({
+      action: "verify-audit",
+      path: "a.jsonl",
+      anchor: { seq: 7, hash },
+    });
+    for (const argv of [
+      ["--verify-audit"],
+      ["--verify-audit", "--anchor"],
+      ["--sandbox", "--verify-audit", "a.jsonl"],
+      ["--verify-audit", "a.jsonl", "--sandbox"],
+      ["--verify-audit", "a.jsonl", "--anchor"],
+      ["--verify-audit", "a.jsonl", "--anchor", "7"],
+      ["--verify-audit", "a.jsonl", "--anchor", `7:${hash}`, "x"],
+    ]) {
+      expect(failure({}, argv)).toMatch(
+        /^--verify-audit takes the audit file, and may take an anchor: --verify-audit FILE \[--anchor SEQ:HASH\]/,
+      );
+    }
+  });
 });
 
 describe("a misspelled variable stops the server, naming the one it probably meant", () => {

@@ -1,3 +1,4 @@
+import { createHash, createHmac, hkdfSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   type Cascade,
@@ -140,5 +141,54 @@ describe("ShownCascades", () => {
       added: ["d", "e"],
       removed: ["b"],
     });
+  });
+});
+
+describe("the preview token's format (replicas of two versions must agree on it)", () => {
+  // Fixed key, clock, binding and cascade: the exact tokens. A change here breaks the tokens
+  // one replica issued for another during a rolling upgrade: it needs a new VERSION byte.
+  const clock = () => 1_700_000_000_500;
+  const cascade: Cascade = {
+    count: 2,
+    items: ["b@piedpiper.com", "a@piedpiper.com", "a@piedpiper.com"],
+  };
+  const DELETE_TOKEN = "AWVT8QCj8WBARQ70PQXM4EQnqOIwdFZtFFLQbRh_7x5KBPlj";
+  const DRY_RUN_TOKEN = "AWVT8QCj8WBARQ70PQXM4EQnqOIkXzjHfSsxwa3nwr_Z6CNj";
+
+  it("issues exactly these tokens, and accepts them", () => {
+    const tokens = new PreviewTokens(KEY, clock);
+    expect(tokens.issue(DOMAIN, cascade).token).toBe(DELETE_TOKEN);
+    expect(tokens.issue({ ...DOMAIN, dryRun: true }, cascade).token).toBe(DRY_RUN_TOKEN);
+    expect(tokens.check(DELETE_TOKEN, DOMAIN, cascade)).toEqual({ ok: true });
+  });
+
+  it("is version 1, the issue time in seconds, the cascade's digest, and an HMAC under a key derived from the API key", () => {
+    const bytes = Buffer.from(DELETE_TOKEN, "base64url");
+    const head = Buffer.from([1, ...[0x65, 0x53, 0xf1, 0x00]]);
+    expect(bytes.subarray(0, 5)).toEqual(head);
+    expect(bytes.readUInt32BE(1)).toBe(1_700_000_000);
+    const digest = createHash("sha256")
+      .update(
+        JSON.stringify([
+          "delete_domain",
+          "piedpiper.com",
+          2,
+          ["a@piedpiper.com", "b@piedpiper.com"],
+        ]),
+      )
+      .digest()
+      .subarray(0, 15);
+    expect(bytes.subarray(5, 20)).toEqual(digest);
+    expect(cascadeDigest(DOMAIN, cascade)).toBe(digest.toString("hex"));
+    const macKey = Buffer.from(
+      hkdfSync("sha256", KEY, "woodpecker-mcp-destructive", "preview-token-v1", 32),
+    );
+    const mac = createHmac("sha256", macKey)
+      .update(head)
+      .update(digest)
+      .update(JSON.stringify(["delete_domain", "piedpiper.com", false]))
+      .digest()
+      .subarray(0, 16);
+    expect(bytes.subarray(20)).toEqual(mac);
   });
 });
