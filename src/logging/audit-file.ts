@@ -3,8 +3,17 @@ import { FileLock } from "./file-lock.js";
 
 // Taken from Node's own module rather than imported: importing node:fs into an ES module reads
 // every export, fs.promises among them, which loads fs/promises and readline at every start.
-const { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } =
-  process.getBuiltinModule("node:fs");
+const {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  lstatSync,
+  openSync,
+  readSync,
+  writeSync,
+} = process.getBuiltinModule("node:fs");
 
 // The durable audit trail: JSON Lines, appended and fsynced one line at a time, chained (see
 // audit-chain.ts). Several processes (a client may start one per call) can share one file: each
@@ -119,6 +128,7 @@ export class AuditFile {
    */
   #takeUpChain(): Written[] {
     if (this.#lock === undefined) return [];
+    this.#checkPath();
     const size = fstatSync(this.#fd).size;
     this.#checkEnd(size);
     this.#end = this.#lastWholeLine(size);
@@ -137,6 +147,21 @@ export class AuditFile {
         msg: "the file ended in a torn line (a write cut short by a crash or power loss): its bytes are kept here, and the chain goes on from the last whole line",
       }),
     ];
+  }
+
+  /** The path must still name the file this process writes: not removed, moved or replaced. */
+  #checkPath(): void {
+    const open = fstatSync(this.#fd);
+    let named: { dev: number; ino: number } | undefined;
+    try {
+      named = lstatSync(this.#path);
+    } catch {
+      named = undefined;
+    }
+    if (named?.dev === open.dev && named.ino === open.ino) return;
+    throw this.#refuse(
+      "was removed or replaced under this server (the path no longer names the file it writes); nothing more is appended to it",
+    );
   }
 
   #checkEnd(size: number): void {

@@ -6,6 +6,8 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   truncateSync,
@@ -223,6 +225,28 @@ describe("AuditFile", () => {
       },
     ],
   ];
+  it.each([
+    ["removed", (path: string) => rmSync(path)],
+    [
+      "replaced by another file",
+      (path: string) => {
+        writeFileSync(`${path}.new`, readFileSync(path), { mode: 0o600 });
+        renameSync(`${path}.new`, path);
+      },
+    ],
+  ] as const)(
+    "refuses to append to a file %s under it, whose lines would be lost",
+    (_label, change) => {
+      const path = fresh();
+      const file = AuditFile.open(path);
+      append(file, { index: 1 });
+      change(path);
+      expect(() => file.tryAppend({})).toThrow(
+        `${path} was removed or replaced under this server (the path no longer names the file it writes); nothing more is appended to it`,
+      );
+    },
+  );
+
   it.each(cuts)(
     "refuses to append to a file with %s under it, from then on",
     (_label, how, change) => {
