@@ -31,6 +31,11 @@ export interface Binding {
   target: string;
   /** A yes to a rehearsal is not a yes to the deletion: a dry run's token confirms only there. */
   dryRun?: boolean;
+  /**
+   * Handed out while an approval page asks the person: only that page's answer goes with it, never
+   * an agent's relayed confirm (in this process or another one that has no page).
+   */
+  page?: boolean;
 }
 
 export type TokenCheck =
@@ -114,7 +119,15 @@ export class PreviewTokens {
       .createHmac("sha256", this.#macKey)
       .update(head)
       .update(digest)
-      .update(JSON.stringify([binding.tool, binding.target, binding.dryRun === true]))
+      .update(
+        JSON.stringify([
+          binding.tool,
+          binding.target,
+          binding.dryRun === true,
+          // Absent unless set, so that every other token reads as it always has.
+          ...(binding.page === true ? ["page"] : []),
+        ]),
+      )
       .digest()
       .subarray(0, MAC_BYTES);
   }

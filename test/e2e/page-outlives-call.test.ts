@@ -96,6 +96,21 @@ describeInChromium("the approval page outlives the call", () => {
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
   });
 
+  it("a token handed out while a page asks never confirms as an agent's relayed yes, in another process either", async () => {
+    const server = await start();
+    const { result: first } = await server.call("delete_domain", { domain_name: "hooli.com" });
+    await pages.answer(await pages.openedPage(), undefined, "Cancel");
+    // A process with no page: only the agent's channel, which must not take the page's token.
+    const other = await e2e.spawn({ env: e2e.env({ WOODPECKER_APPROVAL: "off" }) });
+    const { result } = await other.call("delete_domain", {
+      domain_name: "hooli.com",
+      confirm: "hooli.com",
+      preview_token: first.confirmation?.preview_token,
+    });
+    expect(result.error?.kind).toBe("confirmation_mismatch");
+    expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
+  });
+
   it("a call still waiting when the person answers gets the outcome itself", async () => {
     const server = await start({ WOODPECKER_PAGE_WAIT_MS: "600000" });
     const first = server.call("delete_domain", { domain_name: "hooli.com" });

@@ -121,8 +121,9 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
 
   /** `confirmation_required`, reason `awaiting_person`, with a token for the page as it stands. */
   awaiting(): ConfirmationAnswer<Fields> {
+    const { binding, name, confirmValue } = this.#plan.deletion;
     const { answer } = askForConfirmation(
-      this.#plan.deletion,
+      { binding: { ...binding, page: true }, name, confirmValue },
       this.#shown,
       {
         tokens: this.#plan.tokens,
