@@ -70,11 +70,17 @@ describeInChromium("the approval page, opened in the person's browser", () => {
   it("a wrong name shows the page again with what was wrong; then the right name deletes", async () => {
     const server = await start();
     const call = server.call("delete_domain", { domain_name: "piedpiper.com" });
-    const page = await pages.visit(await openedPage());
+    const url = await openedPage();
+    const page = await pages.visit(url);
+    const firstNonce = await page.getAttribute('input[name="nonce"]', "value");
     await pages.press(page, "hooli.com", "Delete for good");
     expect(await page.textContent(".problem")).toBe(
       "That is not piedpiper.com. Type it exactly as shown (4 tries left), or press Cancel.",
     );
+    // The first rendering's form answered once; sent again, it is refused.
+    const { origin } = new URL(url);
+    const replayed = `nonce=${firstNonce}&confirmation=piedpiper.com&action=delete`;
+    expect(await raw(url, { method: "POST", origin, body: replayed })).toBe(403);
     expect(e2e.woodpecker.sent("DELETE")).toEqual([]);
     await pages.press(page, "piedpiper.com", "Delete for good");
     expect(await page.textContent("p.done")).toMatch(/^Woodpecker accepted the deletion/);
@@ -128,6 +134,8 @@ describeInChromium("the approval page, opened in the person's browser", () => {
     expect(empty === "gone" ? "" : empty.body).toContain(
       "Type piedpiper.com to confirm, or press Cancel.",
     );
+    // That answer used the rendering's form up: the person reloads, then cancels.
+    await page.reload();
     await pages.press(page, undefined, "Cancel");
     const { result } = await call;
     expect(result.error?.kind).toBe("cancelled_by_user");

@@ -39,7 +39,7 @@ export interface ServedPage {
 /**
  * Serves one page on loopback at an unguessable path. It answers only requests whose Host is its
  * own address, takes answers only by a POST from its own origin carrying a nonce of one of its
- * renderings, and sends a strict Content-Security-Policy: no script, nothing from outside. It
+ * renderings (each once), and sends a strict Content-Security-Policy: no script, nothing from outside. It
  * works without JavaScript.
  */
 export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
@@ -86,6 +86,8 @@ export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
       send(response, 403, "This answer did not come from this page as it now stands: reload it.");
       return;
     }
+    // Each rendering answers once: its form cannot be sent again after the page moved on.
+    nonces.delete(nonce);
     const next = randomBytes(16).toString("base64url");
     const rendered = await handlers.answer(form, next);
     // Added after the answer: one that changed what the page shows forgets the older forms.
