@@ -10,8 +10,19 @@ const PART_OF_BASE64 = Math.ceil((PART_OF_KEY * 4) / 3);
 /** One way the key can be written, as a Reading reads it, and how much of it is a part. */
 interface KeyForm {
   codes: Int32Array;
-  /** A run of this form at least this long goes. */
+  /** A run of this form at least this long goes (for the key itself: may go, see `written`). */
   part: number;
+  /**
+   * For the key itself: where each character read stands in the key as written, so that a part
+   * counts the key's own characters, separators included (`wpk_3f9a` is eight, read as six).
+   */
+  written?: Written;
+}
+
+/** Where each character read stands in the key as written. */
+interface Written {
+  from: Int32Array;
+  to: Int32Array;
 }
 
 /** Where a piece of a form starts. */
@@ -55,14 +66,19 @@ export const NO_KEY: KeyTable = {
  */
 export function keyTable(secret: string | undefined): KeyTable {
   if (secret === undefined || secret === "") return NO_KEY;
-  const key = readCopy(secret);
+  const read = readingOf(secret);
+  const key = read.codes.slice(0, read.length);
+  const written: Written = {
+    from: read.from.slice(0, read.length),
+    to: read.to.slice(0, read.length),
+  };
   const bytes = Buffer.from(secret, "utf8");
   const encoded = [
     { text: bytes.toString("hex"), part: PART_OF_HEX },
     ...[0, 1, 2].map((alignment) => ({ text: base64At(bytes, alignment), part: PART_OF_BASE64 })),
   ];
   const forms: KeyForm[] = [
-    { codes: key, part: Math.min(PART_OF_KEY, key.length) },
+    { codes: key, part: shortestPart(written), written },
     ...encoded
       .map(({ text, part }) => ({ codes: readCopy(text), part }))
       .filter((form) => form.codes.length >= form.part),
@@ -102,6 +118,32 @@ function base64At(bytes: Buffer, alignment: number): string {
   return encoded.slice(first, last);
 }
 
+/**
+ * The fewest characters read that can span a part of the key as written: PART_OF_KEY characters
+ * of it, separators between them included; the whole key when it is shorter.
+ */
+function shortestPart(written: Written): number {
+  const count = written.from.length;
+  let shortest = count;
+  for (let start = 0; start < count; start += 1) {
+    for (let length = 1; start + length <= count && length < shortest; length += 1) {
+      if (spanWritten(written, start, length) >= PART_OF_KEY) {
+        shortest = length;
+        break;
+      }
+    }
+  }
+  return shortest;
+}
+
+/**
+ * How many characters of the key as written a run of `length` characters read from `start` spans,
+ * separators between them included (`wpk_3f9a` is eight, read as six).
+ */
+function spanWritten(written: Written, start: number, length: number): number {
+  return (written.to[start + length - 1] ?? 0) - (written.from[start] ?? 0);
+}
+
 /** A text as a Reading reads it, copied: a Reading lends its arrays. */
 function readCopy(text: string): Int32Array {
   const read = readingOf(text);
@@ -123,11 +165,18 @@ export function longestRunAt(
   let longest = 0;
   let whole = false;
   for (const { form, start } of starts ?? []) {
-    const { codes: formCodes, part } = table.forms[form] ?? { codes: new Int32Array(0), part: 0 };
+    const found = table.forms[form];
+    if (found === undefined) continue;
+    const { codes: formCodes, part, written } = found;
     let length = 0;
     const most = Math.min(formCodes.length - start, read - at);
     while (length < most && codes[at + length] === formCodes[start + length]) length += 1;
-    if (length >= part && length > longest) {
+    const isPart =
+      length >= part &&
+      (written === undefined ||
+        length === formCodes.length ||
+        spanWritten(written, start, length) >= PART_OF_KEY);
+    if (isPart && length > longest) {
       longest = length;
       whole = length === formCodes.length;
     }

@@ -136,6 +136,14 @@ describe("SecretScrubber", () => {
     }
   });
 
+  it("counts a part of a key with separators in the key's own characters, the separators within it included", () => {
+    const punctuated = new SecretScrubber("wpk_3f9a.1b2c7d8e-9f0a1b2c3d4e");
+    for (const part of ["wpk_3f9a", "3f9a.1b2c", "8e-9f0a1", "_3f9a.1b2"]) {
+      expect(punctuated.text(`x ${part} y`)).toMatch(/^x _?\[redacted\] y$/);
+    }
+    expect(punctuated.text("x wpk_3f9 y")).toBe("x wpk_3f9 y");
+  });
+
   describe("with a key holding the server's own words (the README's placeholder)", () => {
     const placeholder = new SecretScrubber("your-woodpecker-api-key");
 
