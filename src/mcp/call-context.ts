@@ -17,7 +17,7 @@ import type {
 import { requireAccount } from "../tools/require-account.js";
 import { duration } from "../tools/wording.js";
 import type { CallOptions, RetryNotice } from "../woodpecker/client.js";
-import { auditCall, type CallRecord } from "./calls-in-flight.js";
+import { auditCall, type CallRecord, oauthClientOf } from "./calls-in-flight.js";
 import { canShowForm, canShowUrl, formChannel, urlChannel } from "./elicitation.js";
 import { answerBody, failureBody } from "./envelope.js";
 import type { CallProgress } from "./progress.js";
@@ -114,6 +114,7 @@ function deletionVia(
               tool: record.tool,
               target: record.target,
               account: record.account,
+              ...oauthClientOf(record),
               dry_run: false,
               sandbox: config.sandbox,
               confirmed_by: record.confirmedBy,

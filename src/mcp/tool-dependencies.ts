@@ -33,4 +33,6 @@ export interface ToolDependencies {
    * host, so the agent channel only.
    */
   remote?: boolean;
+  /** Remote mode with OAuth: the id of the client the caller signed in to, for the audit trail. */
+  oauthClient?: string;
 }

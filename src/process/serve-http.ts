@@ -24,22 +24,45 @@ export async function serveHttp(
     (apiKey, scrubber) => openAccount(config, logger, config.baseUrl, apiKey, scrubber),
     secrets,
   );
+  const oauth = config.http.oauth;
+  // Express and the SDK's OAuth router load only where OAuth is on.
+  const remote = oauth === undefined ? undefined : await import("../remote/oauth-app.js");
   const keys: KeySource =
-    serverAccount === undefined ? { kind: "request", isValidKey } : { kind: "server" };
+    remote !== undefined
+      ? { kind: "grant", callerOf: remote.callerOfGrant }
+      : serverAccount === undefined
+        ? { kind: "request", isValidKey }
+        : { kind: "server" };
   const base = { config, logger, audit, calls, remote: true };
   let draining = false;
+  const mcp = httpHandler({
+    http: config.http,
+    keys,
+    draining: () => draining,
+    logger,
+    serverFor: ({ apiKey, oauthClient }) => {
+      const keyed =
+        apiKey === undefined ? { account: serverAccount, scrubber } : requestAccounts.get(apiKey);
+      return createServer(
+        { ...base, ...keyed, ...(oauthClient === undefined ? {} : { oauthClient }) },
+        shared,
+      );
+    },
+  });
+  if (oauth !== undefined) secrets.add(oauth.secret.toString("base64"));
   const listener = createHttpServer(
-    httpHandler({
-      http: config.http,
-      keys,
-      draining: () => draining,
-      logger,
-      serverFor: (apiKey) => {
-        const keyed =
-          apiKey === undefined ? { account: serverAccount, scrubber } : requestAccounts.get(apiKey);
-        return createServer({ ...base, ...keyed }, shared);
-      },
-    }),
+    remote === undefined || oauth === undefined
+      ? mcp
+      : remote.oauthApp({
+          http: config.http,
+          oauth,
+          signInWith:
+            serverAccount === undefined
+              ? { asks: "key" }
+              : { asks: "token", tokens: config.http.tokens },
+          logger,
+          mcp,
+        }),
   );
   installShutdown({
     calls,
@@ -66,9 +89,16 @@ export async function serveHttp(
   logStarted(config, started, {
     transport: "streamable-http",
     listening: `${address.includes(":") ? `[${address}]` : address}:${port}`,
-    keys: keys.kind === "server" ? "the server's own" : "each request's X-Woodpecker-Api-Key",
+    keys: KEYS_IN_WORDS[keys.kind],
+    auth: config.http.auth,
     bearer_tokens: config.http.tokens.length,
     allowed_hosts: [...config.http.allowedHosts],
     allowed_origins: [...config.http.allowedOrigins],
   });
 }
+
+const KEYS_IN_WORDS: Record<KeySource["kind"], string> = {
+  server: "the server's own",
+  request: "each request's X-Woodpecker-Api-Key",
+  grant: "the account each sign-in names",
+};

@@ -31,7 +31,7 @@ ul.items li { padding: .45rem .8rem; border-top: 1px solid var(--line);
   overflow-wrap: anywhere; }
 ul.items li:first-child { border-top: 0; }
 label { display: block; font-weight: 600; margin-bottom: .4rem; }
-input[type=text] { width: 100%; font: inherit; padding: .6rem .7rem; border-radius: 8px;
+input[type=text], input[type=password] { width: 100%; font: inherit; padding: .6rem .7rem; border-radius: 8px;
   border: 1px solid var(--line); background: var(--paper); color: var(--ink);
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.25rem; }
@@ -91,7 +91,13 @@ export function outcomePage(
   );
 }
 
-function page(title: string, styleNonce: string, body: string): string {
+/** A page in this server's look: one stylesheet under `styleNonce`, no script. */
+export function page(
+  title: string,
+  styleNonce: string,
+  body: string,
+  footer = "approval page on this computer only",
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -105,7 +111,7 @@ function page(title: string, styleNonce: string, body: string): string {
 <div class="card">
 ${body}
 </div>
-<footer>woodpecker-mcp-destructive · approval page on this computer only</footer>
+<footer>woodpecker-mcp-destructive · ${escape(footer)}</footer>
 </main>
 </body>
 </html>
@@ -118,7 +124,7 @@ function banners(question: PersonQuestion): string {
     .join("\n");
 }
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (char) =>

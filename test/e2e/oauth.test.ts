@@ -1,0 +1,308 @@
+import { createHash, randomBytes } from "node:crypto";
+import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeInChromium, launchChromium } from "../helpers/chromium.js";
+import { answerSignIn, REDIRECT_URI, signIn, TestOAuthClient } from "../helpers/oauth.js";
+import { connectHttp, type Replica, startReplica, stopReplica } from "../helpers/remote.js";
+import { type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+
+// Remote mode with OAuth, through the built bin: the SDK's own OAuth client signs in, Chromium
+// plays the person on the server's sign-in page, and the attacks a stolen or forged credential
+// would try are refused.
+
+const TOKEN = "oauth-operator-token-0123456789abcdef";
+const OTHER_KEY = "wp-other-account-key-42";
+const SECRET = randomBytes(32).toString("base64");
+
+let browser: Browser;
+let woodpecker: StandIn;
+const replicas: Replica[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser.close());
+beforeEach(async () => {
+  woodpecker = await startStandIn({ otherKeys: [OTHER_KEY] });
+});
+afterEach(async () => {
+  await Promise.all(replicas.splice(0).map(stopReplica));
+  await woodpecker.close();
+});
+
+async function replica(extra: Record<string, string>): Promise<Replica> {
+  const started = await startReplica({
+    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
+    WOODPECKER_MAX_RETRIES: "0",
+    WOODPECKER_HTTP_AUTH: "oauth",
+    WOODPECKER_HTTP_SECRET: SECRET,
+    ...extra,
+  });
+  replicas.push(started);
+  return started;
+}
+
+const withServerKey = () =>
+  replica({ WOODPECKER_API_KEY: TEST_KEY, WOODPECKER_HTTP_TOKENS: TOKEN });
+const withoutServerKey = () => replica({});
+
+describeInChromium("OAuth: signing in and calling tools", () => {
+  it("with the server's key: the page names the client, the person enters a token, the client calls tools", async () => {
+    const server = await withServerKey();
+    const unsigned = await fetch(`${server.url}/mcp`, { method: "POST", body: "{}" });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get("www-authenticate")).toContain(
+      `resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"`,
+    );
+
+    const provider = new TestOAuthClient();
+    const back = await signIn(browser, server.url, provider, TOKEN);
+    expect(back.iss).toBe(`${server.url}/`);
+    const session = await connectHttp(server.url, {}, {}, provider);
+    const { result } = await session.call("list_domains");
+    expect(result.ok).toBe(true);
+    const deleted = await session.confirmed("delete_domain", { domain_name: "piedpiper.com" });
+    expect(deleted.result.status).toBe("deletion_accepted");
+    await session.close();
+    expect(woodpecker.sent("DELETE")).toHaveLength(1);
+    const deletes = woodpecker.requests.filter((request) => request.method === "DELETE");
+    expect(deletes[0]?.headers["x-api-key"]).toBe(TEST_KEY);
+    const outcome = server.logEntries().find((entry) => entry.audit === "outcome");
+    expect(outcome?.oauth_client).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("shows the page escaped, with the redirect host and what the client could do; Deny sends access_denied with iss", async () => {
+    const server = await withServerKey();
+    const provider = new TestOAuthClient();
+    await auth(provider, { serverUrl: `${server.url}/mcp` });
+    const url = provider.authorizationUrl;
+    if (url === undefined) throw new Error("no authorization URL");
+    const page = await browser.newPage();
+    await page.goto(url.href);
+    const text = await page.locator("body").innerText();
+    expect(text).toContain("Test agent <b> asks to use your Woodpecker account");
+    expect(text).toContain("127.0.0.1:49151");
+    expect(text).toMatch(/delete domains .* each deletion only after a confirmation/s);
+    await page.close();
+    const denied = await answerSignIn(browser, url, { secret: "", button: "Deny" });
+    expect(denied.error).toBe("access_denied");
+    expect(denied.iss).toBe(`${server.url}/`);
+    expect(denied.code).toBeNull();
+  });
+
+  it("a wrong token gets the page again, and no code", async () => {
+    const server = await withServerKey();
+    const provider = new TestOAuthClient();
+    await auth(provider, { serverUrl: `${server.url}/mcp` });
+    const back = await answerSignIn(browser, provider.authorizationUrl ?? new URL("about:blank"), {
+      secret: "not-the-operator-token-at-all",
+      button: "Allow",
+    });
+    expect(back.code).toBeNull();
+    expect(back.pageText).toContain("That is not one of this server's access tokens.");
+  });
+
+  it("without a server key: the person pastes their own key, and the calls act on that account", async () => {
+    const server = await withoutServerKey();
+    const provider = new TestOAuthClient();
+    await signIn(browser, server.url, provider, OTHER_KEY);
+    const session = await connectHttp(server.url, {}, {}, provider);
+    const deleted = await session.confirmed("delete_domain", { domain_name: "piedpiper.com" });
+    expect(deleted.result.status).toBe("deletion_accepted");
+    await session.close();
+    const deletes = woodpecker.requests.filter((request) => request.method === "DELETE");
+    expect(deletes.map((request) => request.headers["x-api-key"])).toEqual([OTHER_KEY]);
+    expect(server.stderr()).not.toContain(OTHER_KEY);
+  });
+});
+
+/** A client registered by hand, and a code a person granted it, without a browser. */
+async function grantedCode(baseUrl: string, secret = TOKEN) {
+  const registered = await postJson(`${baseUrl}/register`, {
+    client_name: "raw",
+    redirect_uris: [REDIRECT_URI],
+    token_endpoint_auth_method: "none",
+  });
+  const clientId = String(registered.body.client_id);
+  const verifier = randomBytes(32).toString("base64url");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  const authorize = new URL(`${baseUrl}/authorize`);
+  for (const [name, value] of Object.entries({
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    response_type: "code",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    resource: `${baseUrl}/mcp`,
+  })) {
+    authorize.searchParams.set(name, value);
+  }
+  const page = await (await fetch(authorize)).text();
+  const request = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
+  const answer = await fetch(`${baseUrl}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ request, secret, decision: "allow" }),
+  });
+  const code = new URL(answer.headers.get("location") ?? "about:blank").searchParams.get("code");
+  return { clientId, verifier, code: code ?? "", authorize };
+}
+
+async function postJson(url: string, body: object) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function token(baseUrl: string, fields: Record<string, string>) {
+  const response = await fetch(`${baseUrl}/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const exchange = (baseUrl: string, granted: Awaited<ReturnType<typeof grantedCode>>) =>
+  token(baseUrl, {
+    grant_type: "authorization_code",
+    client_id: granted.clientId,
+    code: granted.code,
+    code_verifier: granted.verifier,
+    redirect_uri: REDIRECT_URI,
+    resource: `${baseUrl}/mcp`,
+  });
+
+const LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+
+function listWith(url: string, accessToken: string) {
+  return fetch(`${url}/mcp`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: LIST,
+  });
+}
+
+describe("OAuth: attacks that fail", () => {
+  it("PKCE missing or wrong, a code asked for another resource, and a code used twice, get no token", async () => {
+    const server = await withServerKey();
+    const granted = await grantedCode(server.url);
+    const { code_verifier: _dropped, ...withoutVerifier } = {
+      grant_type: "authorization_code",
+      client_id: granted.clientId,
+      code: granted.code,
+      code_verifier: "",
+    };
+    expect((await token(server.url, withoutVerifier)).status).toBe(400);
+    const wrong = await token(server.url, {
+      ...withoutVerifier,
+      code_verifier: randomBytes(32).toString("base64url"),
+    });
+    expect(wrong).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    const elsewhere = await token(server.url, {
+      grant_type: "authorization_code",
+      client_id: granted.clientId,
+      code: granted.code,
+      code_verifier: granted.verifier,
+      resource: "https://other.example/mcp",
+    });
+    expect(elsewhere).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+    expect((await exchange(server.url, granted)).status).toBe(200);
+    expect(await exchange(server.url, granted)).toMatchObject({
+      status: 400,
+      body: { error: "invalid_grant" },
+    });
+  });
+
+  it("refuses a redirect URI that was not registered, and registering one that is neither https nor loopback", async () => {
+    const server = await withServerKey();
+    const granted = await grantedCode(server.url);
+    const elsewhere = new URL(granted.authorize);
+    elsewhere.searchParams.set("redirect_uri", "https://attacker.example/callback");
+    const answer = await fetch(elsewhere, { redirect: "manual" });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get("location")).toBeNull();
+    const otherPath = new URL(granted.authorize);
+    otherPath.searchParams.set("redirect_uri", "http://127.0.0.1:49151/other");
+    expect((await fetch(otherPath, { redirect: "manual" })).status).toBe(400);
+    const plainHttp = await postJson(`${server.url}/register`, {
+      redirect_uris: ["http://attacker.example/callback"],
+      token_endpoint_auth_method: "none",
+    });
+    expect(plainHttp).toMatchObject({ status: 400, body: { error: "invalid_client_metadata" } });
+  });
+
+  it("refuses an authorization request for another resource, or none", async () => {
+    const server = await withServerKey();
+    const granted = await grantedCode(server.url);
+    for (const resource of ["https://other.example/mcp", undefined]) {
+      const asked = new URL(granted.authorize);
+      if (resource === undefined) asked.searchParams.delete("resource");
+      else asked.searchParams.set("resource", resource);
+      const answer = await fetch(asked, { redirect: "manual" });
+      expect(answer.status).toBe(302);
+      const back = new URL(answer.headers.get("location") ?? "about:blank");
+      expect(back.searchParams.get("error")).toBe("invalid_target");
+      expect(back.searchParams.get("iss")).toBe(`${server.url}/`);
+    }
+  });
+
+  it("a token for another resource, or tampered with, is refused; a refresh token reused after rotation is too", async () => {
+    const server = await withServerKey();
+    const granted = await grantedCode(server.url);
+    const issued = await exchange(server.url, granted);
+    const accessToken = String(issued.body.access_token);
+    expect((await listWith(server.url, accessToken)).status).toBe(200);
+    // The same replica under another name is another resource: the token names 127.0.0.1.
+    const otherName = server.url.replace("127.0.0.1", "localhost");
+    expect((await listWith(otherName, accessToken)).status).toBe(401);
+    const bytes = Buffer.from(accessToken, "base64url");
+    bytes[20] = (bytes[20] ?? 0) ^ 1;
+    expect((await listWith(server.url, bytes.toString("base64url"))).status).toBe(401);
+
+    const refresh = (refreshToken: string) =>
+      token(server.url, {
+        grant_type: "refresh_token",
+        client_id: granted.clientId,
+        refresh_token: refreshToken,
+        resource: `${server.url}/mcp`,
+      });
+    const first = String(issued.body.refresh_token);
+    const rotated = await refresh(first);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.refresh_token).not.toBe(first);
+    expect(await refresh(first)).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    expect((await refresh(String(rotated.body.refresh_token))).status).toBe(200);
+  });
+
+  it("no secret reaches the logs: not the key, the token, the code, the tokens or the HTTP secret", async () => {
+    const server = await withoutServerKey();
+    const granted = await grantedCode(server.url, OTHER_KEY);
+    const issued = await exchange(server.url, granted);
+    const accessToken = String(issued.body.access_token);
+    const listed = await listWith(server.url, accessToken);
+    expect(listed.status).toBe(200);
+    await listed.text();
+    await stopReplica(server);
+    const logs = server.stderr();
+    expect(logs).toContain("signed in");
+    for (const secret of [
+      OTHER_KEY,
+      SECRET,
+      granted.code,
+      accessToken,
+      String(issued.body.refresh_token),
+    ]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
