@@ -1,5 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { browserCommands } from "../../src/confirmation/approval-page/open-browser.js";
+import {
+  type BrowserEvent,
+  browserCommands,
+  openBrowser,
+} from "../../src/confirmation/approval-page/open-browser.js";
 
 const URL = "http://127.0.0.1:41234/approve/abc";
 
@@ -40,5 +47,22 @@ describe("browserCommands", () => {
     expect(browserCommands(URL, "open; rm -rf ~", "darwin")).toEqual([
       ["open;", "rm", "-rf", "~", URL],
     ]);
+  });
+});
+
+describe("openBrowser", () => {
+  it("a command that cannot even be started (its path runs through a file) fails, and throws nothing", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "open-browser-"));
+    const file = join(folder, "not-a-folder");
+    writeFileSync(file, "");
+    const events: BrowserEvent[] = [];
+    try {
+      await openBrowser([[join(file, "browser"), URL]], (event) => events.push(event)).failed;
+      expect(events).toEqual([
+        { event: "failed", command: join(file, "browser"), code: "ENOTDIR" },
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -58,12 +58,19 @@ function run(
   onEvent: (event: BrowserEvent) => void,
 ): Promise<"opened" | "failed"> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { detached: true, stdio: "ignore" });
-    child.unref();
     const failed = (code: string | number) => {
       onEvent({ event: "failed", command, code });
       resolve("failed");
     };
+    let child;
+    try {
+      child = spawn(command, args, { detached: true, stdio: "ignore" });
+    } catch (error) {
+      // Some commands cannot even be started (a path through a file: ENOTDIR): spawn throws.
+      failed((error as NodeJS.ErrnoException).code ?? "error");
+      return;
+    }
+    child.unref();
     child.once("error", (error: NodeJS.ErrnoException) => failed(error.code ?? "error"));
     child.once("spawn", () => onEvent({ event: "started", command }));
     child.once("exit", (code, signal) => {
