@@ -48,9 +48,14 @@ export function readHttpPolicy(
     auth,
     oauth: undefined,
   };
-  if (vars.WOODPECKER_CONFIRMATION === "person") {
+  if (
+    vars.WOODPECKER_CONFIRMATION === "person" &&
+    (auth !== "oauth" || vars.WOODPECKER_APPROVAL === "off")
+  ) {
     throw new ConfigError(
-      "WOODPECKER_CONFIRMATION=person cannot be met in remote mode (--http): it has no form and no approval page to ask a person with, so nothing could ever be deleted",
+      auth === "oauth"
+        ? "WOODPECKER_CONFIRMATION=person cannot be met with WOODPECKER_APPROVAL=off in remote mode: the approval page is the only way to ask a person there"
+        : "WOODPECKER_CONFIRMATION=person cannot be met in remote mode (--http) without OAuth: it has no form and no approval page to ask a person with, so nothing could ever be deleted",
     );
   }
   const reachedFrom = reachableFromElsewhere(http);

@@ -1,4 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { linkChannel } from "../confirmation/approval-page/link-channel.js";
 import { pageChannel } from "../confirmation/approval-page/page-channel.js";
 import type { Detached } from "../confirmation/deletion.js";
 import type { Banner, PersonChannel } from "../confirmation/person.js";
@@ -64,7 +65,8 @@ export function callContext(invocation: Invocation): ToolContext {
         progress: (message) => progress.report(message),
         heartbeatMs: deps.heartbeatMs,
         waitLimit: duration(config.elicitationTimeoutMs),
-        pageWaitMs: config.pageWaitMs,
+        // A link in the result reaches the person only once the call answered.
+        pageWaitMs: deps.approvalPages === undefined ? config.pageWaitMs : 0,
         banners: banners(config),
         scrub: (text) => deps.scrubber.text(text),
         via: deletionVia(deps, record, call),
@@ -185,7 +187,7 @@ function detachedDeletions(invocation: Invocation): Detached<DeletionVia> {
  */
 function personChannels({ server, deps }: Invocation): PersonChannel[] {
   const { config, scrubber, logger } = deps;
-  if (deps.remote === true) return [];
+  if (deps.remote === true) return remoteChannels(deps);
   const timeoutMs = config.elicitationTimeoutMs;
   const elicits = config.elicitation === "auto";
   if (elicits && canShowForm(server.server)) {
@@ -208,6 +210,19 @@ function personChannels({ server, deps }: Invocation): PersonChannel[] {
             ),
     }),
   ];
+}
+
+/**
+ * Remote mode: no form, and no URL form either: the client's answer to one would come back in a
+ * request of its own, which a stateless server cannot tie to the call. With OAuth, the approval
+ * page on this server, for the signed-in person, handed to the agent as a link.
+ */
+function remoteChannels(deps: ToolDependencies): PersonChannel[] {
+  const { config, account } = deps;
+  if (deps.approvalPages === undefined || account === undefined || config.approval === "off") {
+    return [];
+  }
+  return [linkChannel(deps.approvalPages(account.fingerprint))];
 }
 
 /** Which account a page acts on, for the person: never the key, only its fingerprint. */

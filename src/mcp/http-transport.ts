@@ -1,3 +1,4 @@
+import type { PageHost } from "../confirmation/approval-page/page-server.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -25,6 +26,8 @@ export type KeySource =
 export interface Caller {
   apiKey: string | undefined;
   oauthClient?: string;
+  /** Remote mode with OAuth: where this caller's approval pages are served, by account. */
+  approvalPages?: (account: string) => PageHost;
 }
 
 export interface HttpEndpoint {

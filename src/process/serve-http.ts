@@ -1,9 +1,12 @@
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { OAuthConfig } from "../config/http-policy.js";
 import type { Config, HttpConfig } from "../config/parse-cli.js";
+import type { Logger } from "../logging/logger.js";
+import type { Account } from "../tools/define.js";
 import { httpHandler, type KeySource } from "../mcp/http-transport.js";
 import { createServer, createSharedState } from "../mcp/server.js";
-import { AccountsByKey, openAccount } from "./backend.js";
+import { AccountsByKey, keyFingerprint, openAccount } from "./backend.js";
 import { installShutdown } from "./shutdown.js";
 import { logStarted, start } from "./start.js";
 
@@ -26,10 +29,11 @@ export async function serveHttp(
   );
   const oauth = config.http.oauth;
   // Express and the SDK's OAuth router load only where OAuth is on.
-  const remote = oauth === undefined ? undefined : await import("../remote/oauth-app.js");
+  const remote =
+    oauth === undefined ? undefined : await openOAuth(config.http, oauth, serverAccount, logger);
   const keys: KeySource =
     remote !== undefined
-      ? { kind: "grant", callerOf: remote.callerOfGrant }
+      ? { kind: "grant", callerOf: (request) => remote.callerOf(request) }
       : serverAccount === undefined
         ? { kind: "request", isValidKey }
         : { kind: "server" };
@@ -40,30 +44,22 @@ export async function serveHttp(
     keys,
     draining: () => draining,
     logger,
-    serverFor: ({ apiKey, oauthClient }) => {
+    serverFor: ({ apiKey, oauthClient, approvalPages }) => {
       const keyed =
         apiKey === undefined ? { account: serverAccount, scrubber } : requestAccounts.get(apiKey);
       return createServer(
-        { ...base, ...keyed, ...(oauthClient === undefined ? {} : { oauthClient }) },
+        {
+          ...base,
+          ...keyed,
+          ...(oauthClient === undefined ? {} : { oauthClient }),
+          ...(approvalPages === undefined ? {} : { approvalPages }),
+        },
         shared,
       );
     },
   });
   if (oauth !== undefined) secrets.add(oauth.secret.toString("base64"));
-  const listener = createHttpServer(
-    remote === undefined || oauth === undefined
-      ? mcp
-      : remote.oauthApp({
-          http: config.http,
-          oauth,
-          signInWith:
-            serverAccount === undefined
-              ? { asks: "key" }
-              : { asks: "token", tokens: config.http.tokens },
-          logger,
-          mcp,
-        }),
-  );
+  const listener = createHttpServer(remote === undefined ? mcp : remote.app(mcp));
   installShutdown({
     calls,
     logger,
@@ -102,3 +98,22 @@ const KEYS_IN_WORDS: Record<KeySource["kind"], string> = {
   request: "each request's X-Woodpecker-Api-Key",
   grant: "the account each sign-in names",
 };
+
+/** The OAuth side of remote mode: signing in, tokens, and the approval pages of signed-in people. */
+async function openOAuth(
+  http: HttpConfig,
+  oauth: OAuthConfig,
+  serverAccount: Account | undefined,
+  logger: Logger,
+) {
+  const { oauthServer } = await import("../remote/oauth-app.js");
+  return oauthServer({
+    http,
+    oauth,
+    signInWith:
+      serverAccount === undefined ? { asks: "key" } : { asks: "token", tokens: http.tokens },
+    accountOf: (apiKey) =>
+      apiKey === undefined ? (serverAccount?.fingerprint ?? "") : keyFingerprint(apiKey),
+    logger,
+  });
+}

@@ -16,7 +16,10 @@ import { OnceOnly } from "./once-only.js";
 import { SealedOAuthProvider, type Site } from "./oauth-provider.js";
 import { Sealer } from "./seal.js";
 import { clientShortId, SealedClients } from "./sealed-clients.js";
-import { SignInPages, type SignInWith } from "./sign-in-route.js";
+import { RemoteApprovalPages } from "./approval-pages.js";
+import { PersonSecrets, type SignInWith } from "./person-secret.js";
+import { SignInCookie } from "./sign-in-cookie.js";
+import { SignInPages } from "./sign-in-route.js";
 
 type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -33,24 +36,62 @@ const MAX_SITES = 16;
  * holds, go to the same handler as the other modes. The resource is the public URL's /mcp, or
  * behind none, the request's own (loopback) origin's.
  */
-export function oauthApp(options: {
+export function oauthServer(options: {
   http: HttpConfig;
   oauth: OAuthConfig;
   signInWith: SignInWith;
+  /** The fingerprint of the account a key (undefined: the server's own) acts on. */
+  accountOf: (apiKey: string | undefined) => string;
   logger: Logger;
-  mcp: NodeHandler;
-}): express.Express {
+}) {
   const sealer = new Sealer(options.oauth.secret);
   const clients = new SealedClients(sealer);
   const grants = new Grants(sealer);
   const spent = new OnceOnly();
+  const secrets = new PersonSecrets(options.signInWith);
+  const cookie = new SignInCookie(sealer);
+  const { accountOf } = options;
   const pages = new SignInPages({
     sealer,
     grants,
     clients,
-    signInWith: options.signInWith,
+    secrets,
+    cookie,
+    accountOf,
     logger: options.logger,
   });
+  const approvals = new RemoteApprovalPages({ cookie, secrets, accountOf });
+  const originOf = (request: IncomingMessage) =>
+    options.oauth.publicUrl ?? `http://${(request.headers.host ?? "").toLowerCase()}`;
+  return {
+    /** Who the bearer token of a request (checked by requireBearerAuth) acts for. */
+    callerOf(request: IncomingMessage): Caller {
+      const auth = (request as IncomingMessage & { auth?: AuthInfo }).auth;
+      const grant = GrantSchema.parse(auth?.extra?.grant);
+      const origin = originOf(request);
+      return {
+        apiKey: grant.apiKey,
+        oauthClient: clientShortId(grant.client),
+        approvalPages: (account) => approvals.host(account, origin),
+      };
+    },
+    app: (mcp: NodeHandler) =>
+      oauthApp({ ...options, mcp, originOf, pages, approvals, clients, grants, spent }),
+  };
+}
+
+function oauthApp(options: {
+  http: HttpConfig;
+  logger: Logger;
+  mcp: NodeHandler;
+  originOf: (request: IncomingMessage) => string;
+  pages: SignInPages;
+  approvals: RemoteApprovalPages;
+  clients: SealedClients;
+  grants: Grants;
+  spent: OnceOnly;
+}): express.Express {
+  const { clients, grants, spent, pages, approvals } = options;
   const routers = new Map<string, express.Router>();
   const routerFor = (origin: string) => {
     let router = routers.get(origin);
@@ -58,6 +99,7 @@ export function oauthApp(options: {
       const site = siteAt(origin);
       router = siteRouter(site, new SealedOAuthProvider({ clients, grants, spent, site, pages }), {
         pages,
+        approvals,
         mcp: options.mcp,
       });
       if (routers.size >= MAX_SITES) routers.clear();
@@ -79,8 +121,7 @@ export function oauthApp(options: {
       refuse(response, 403, -32000, "Forbidden: this Host is not one this server answers");
       return;
     }
-    const origin =
-      options.oauth.publicUrl ?? `http://${(request.headers.host ?? "").toLowerCase()}`;
+    const origin = options.originOf(request);
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
       refuse(response, 400, -32000, "Bad request: the Host is not a host name and port");
       return;
@@ -110,7 +151,7 @@ function siteAt(origin: string): Site {
 function siteRouter(
   site: Site,
   provider: SealedOAuthProvider,
-  parts: { pages: SignInPages; mcp: NodeHandler },
+  parts: { pages: SignInPages; approvals: RemoteApprovalPages; mcp: NodeHandler },
 ): express.Router {
   const router = express.Router();
   const resource = new URL(site.resource);
@@ -136,6 +177,15 @@ function siteRouter(
     express.urlencoded({ extended: false, limit: "16kb" }),
     (request, response) => parts.pages.answer(request, response, site),
   );
+  router.post(
+    "/approve/:id/sign-in",
+    express.urlencoded({ extended: false, limit: "16kb" }),
+    (request, response) => parts.approvals.signIn(request, response, site.origin),
+  );
+  // The page reads its own form: no body parser before it.
+  router.all("/approve/:id", (request, response, next) => {
+    parts.approvals.answer(request, response, site.origin).catch(next);
+  });
   router.all(
     "/mcp",
     requireBearerAuth({

@@ -3,13 +3,13 @@ import type { AuthorizationParams } from "@modelcontextprotocol/sdk/server/auth/
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { Request, Response } from "express";
 import * as z from "zod";
-import { isValidApiKey } from "../config/values.js";
-import { digest, matchesOneOf } from "../constant-time.js";
 import type { Logger } from "../logging/logger.js";
 import { type Grant, type Grants } from "./grants.js";
 import type { Site } from "./oauth-provider.js";
 import type { Sealer } from "./seal.js";
 import { clientShortId, type SealedClients } from "./sealed-clients.js";
+import type { PersonSecrets } from "./person-secret.js";
+import type { SignInCookie } from "./sign-in-cookie.js";
 import { signInPage } from "./sign-in-page.js";
 
 /** An authorization request the sign-in page carries, sealed, to its own POST. */
@@ -25,9 +25,6 @@ type SignInRequest = z.infer<typeof RequestSchema>;
 
 const REQUEST_LIFETIME_MS = 15 * 60_000;
 
-/** How a person signs in: with one of the operator's tokens, or with their own Woodpecker key. */
-export type SignInWith = { asks: "token"; tokens: readonly string[] } | { asks: "key" };
-
 /**
  * The sign-in page (what /authorize answers) and its form's POST to /sign-in: Deny sends the
  * client `access_denied`; Allow, with a token or key that holds, sends it a code. Every answer to
@@ -37,22 +34,27 @@ export class SignInPages {
   readonly #sealer: Sealer;
   readonly #grants: Grants;
   readonly #clients: SealedClients;
-  readonly #with: SignInWith;
-  readonly #tokens: readonly Buffer[];
+  readonly #secrets: PersonSecrets;
+  readonly #cookie: SignInCookie;
+  readonly #accountOf: (apiKey: string | undefined) => string;
   readonly #logger: Logger;
 
   constructor(options: {
     sealer: Sealer;
     grants: Grants;
     clients: SealedClients;
-    signInWith: SignInWith;
+    secrets: PersonSecrets;
+    cookie: SignInCookie;
+    /** The fingerprint of the account a key (undefined: the server's own) acts on. */
+    accountOf: (apiKey: string | undefined) => string;
     logger: Logger;
   }) {
     this.#sealer = options.sealer;
     this.#grants = options.grants;
     this.#clients = options.clients;
-    this.#with = options.signInWith;
-    this.#tokens = options.signInWith.asks === "token" ? options.signInWith.tokens.map(digest) : [];
+    this.#secrets = options.secrets;
+    this.#cookie = options.cookie;
+    this.#accountOf = options.accountOf;
     this.#logger = options.logger;
   }
 
@@ -103,28 +105,20 @@ export class SignInPages {
       redirectBack(response, answer, { error: "access_denied" });
       return;
     }
-    const grant = this.#grantFor(form.data.secret ?? "", signIn);
-    if (grant === undefined) {
-      const problem =
-        this.#with.asks === "token"
-          ? "That is not one of this server's access tokens."
-          : "That is not a Woodpecker API key.";
-      this.#send(response, 401, client, signIn, problem);
+    const key = this.#secrets.check(form.data.secret ?? "");
+    if (key === undefined) {
+      this.#send(response, 401, client, signIn, this.#secrets.refusal);
       return;
     }
+    const grant: Grant = { client: signIn.clientId, resource: signIn.resource, ...key };
     this.#logger.info({ oauth_client: answer.oauthClient }, "signed in: a code was issued");
+    this.#cookie.set(response, site.origin, {
+      account: this.#accountOf(key.apiKey),
+      client: answer.oauthClient,
+    });
     redirectBack(response, answer, {
       code: this.#grants.code(grant, signIn.challenge, signIn.redirectUri),
     });
-  }
-
-  #grantFor(secret: string, signIn: SignInRequest): Grant | undefined {
-    const grant = { client: signIn.clientId, resource: signIn.resource };
-    if (this.#with.asks === "token") {
-      return matchesOneOf(secret, this.#tokens) ? grant : undefined;
-    }
-    const apiKey = secret.trim();
-    return isValidApiKey(apiKey) ? { ...grant, apiKey } : undefined;
   }
 
   #send(
@@ -140,7 +134,7 @@ export class SignInPages {
       {
         clientName: client.client_name,
         redirectHost: redirect.host,
-        asks: this.#with.asks,
+        asks: this.#secrets.asks,
         request: this.#sealer.seal("request", request),
         ...(problem === undefined ? {} : { problem }),
       },
@@ -158,14 +152,14 @@ export class SignInPages {
   }
 }
 
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   "cache-control": "no-store",
   "referrer-policy": "same-origin",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
 };
 
-function sendText(response: Response, status: number, text: string): void {
+export function sendText(response: Response, status: number, text: string): void {
   response
     .status(status)
     .set({

@@ -57,7 +57,7 @@ describeInChromium("OAuth: signing in and calling tools", () => {
     );
 
     const provider = new TestOAuthClient();
-    const back = await signIn(browser, server.url, provider, TOKEN);
+    const back = await signIn(await browser.newContext(), server.url, provider, TOKEN);
     expect(back.iss).toBe(`${server.url}/`);
     const session = await connectHttp(server.url, {}, {}, provider);
     const { result } = await session.call("list_domains");
@@ -85,7 +85,10 @@ describeInChromium("OAuth: signing in and calling tools", () => {
     expect(text).toContain("127.0.0.1:49151");
     expect(text).toMatch(/delete domains .* each deletion only after a confirmation/s);
     await page.close();
-    const denied = await answerSignIn(browser, url, { secret: "", button: "Deny" });
+    const denied = await answerSignIn(await browser.newContext(), url, {
+      secret: "",
+      button: "Deny",
+    });
     expect(denied.error).toBe("access_denied");
     expect(denied.iss).toBe(`${server.url}/`);
     expect(denied.code).toBeNull();
@@ -95,10 +98,14 @@ describeInChromium("OAuth: signing in and calling tools", () => {
     const server = await withServerKey();
     const provider = new TestOAuthClient();
     await auth(provider, { serverUrl: `${server.url}/mcp` });
-    const back = await answerSignIn(browser, provider.authorizationUrl ?? new URL("about:blank"), {
-      secret: "not-the-operator-token-at-all",
-      button: "Allow",
-    });
+    const back = await answerSignIn(
+      await browser.newContext(),
+      provider.authorizationUrl ?? new URL("about:blank"),
+      {
+        secret: "not-the-operator-token-at-all",
+        button: "Allow",
+      },
+    );
     expect(back.code).toBeNull();
     expect(back.pageText).toContain("That is not one of this server's access tokens.");
   });
@@ -106,7 +113,7 @@ describeInChromium("OAuth: signing in and calling tools", () => {
   it("without a server key: the person pastes their own key, and the calls act on that account", async () => {
     const server = await withoutServerKey();
     const provider = new TestOAuthClient();
-    await signIn(browser, server.url, provider, OTHER_KEY);
+    await signIn(await browser.newContext(), server.url, provider, OTHER_KEY);
     const session = await connectHttp(server.url, {}, {}, provider);
     const deleted = await session.confirmed("delete_domain", { domain_name: "piedpiper.com" });
     expect(deleted.result.status).toBe("deletion_accepted");

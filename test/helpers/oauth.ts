@@ -4,7 +4,7 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { Browser } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 
 /**
  * Where the test client says it wants the person sent back. Nothing needs to answer there: the
@@ -76,17 +76,17 @@ export interface Callback {
 }
 
 /**
- * Chromium plays the person on the sign-in page: opens `url`, types `secret`, presses the
- * button, and returns where the page sent it back (or the page, when it did not).
+ * Chromium plays the person on the sign-in page, in `person` (their browser, which keeps the
+ * cookie a sign-in leaves): opens `url`, types `secret`, presses the button, and returns where
+ * the page sent it back (or the page, when it did not).
  */
 export async function answerSignIn(
-  browser: Browser,
+  person: BrowserContext,
   url: URL,
   answer: { secret: string; button: "Allow" | "Deny" },
 ): Promise<Callback & { pageText: string }> {
-  const context = await browser.newContext();
+  const page = await person.newPage();
   try {
-    const page = await context.newPage();
     let sentBack: URL | undefined;
     page.on("request", (request) => {
       if (request.url().startsWith(REDIRECT_URI)) sentBack = new URL(request.url());
@@ -105,13 +105,13 @@ export async function answerSignIn(
       pageText: sentBack === undefined ? await page.locator("body").innerText() : pageText,
     };
   } finally {
-    await context.close();
+    await page.close();
   }
 }
 
 /** Signs `client` in to the server at `baseUrl`, the person answering in Chromium. */
 export async function signIn(
-  browser: Browser,
+  person: BrowserContext,
   baseUrl: string,
   client: TestOAuthClient,
   secret: string,
@@ -120,7 +120,7 @@ export async function signIn(
   if ((await auth(client, { serverUrl })) !== "REDIRECT" || client.authorizationUrl === undefined) {
     throw new Error("the client was not sent to sign in");
   }
-  const back = await answerSignIn(browser, client.authorizationUrl, { secret, button: "Allow" });
+  const back = await answerSignIn(person, client.authorizationUrl, { secret, button: "Allow" });
   if (back.code === null) throw new Error(`no code came back: ${back.pageText}`);
   if ((await auth(client, { serverUrl, authorizationCode: back.code })) !== "AUTHORIZED") {
     throw new Error("the code was not exchanged for tokens");

@@ -388,7 +388,19 @@ describe("remote mode", () => {
 
   it("refuses WOODPECKER_CONFIRMATION=person: no form and no page can reach a person there", () => {
     expect(failure({ WOODPECKER_CONFIRMATION: "person" }, ["--http"])).toMatch(
-      /^WOODPECKER_CONFIRMATION=person cannot be met in remote mode/,
+      /^WOODPECKER_CONFIRMATION=person cannot be met in remote mode \(--http\) without OAuth/,
+    );
+  });
+
+  it("takes WOODPECKER_CONFIRMATION=person with OAuth, where the approval page asks the person, unless the page is off", () => {
+    const oauth = {
+      WOODPECKER_HTTP_AUTH: "oauth",
+      WOODPECKER_HTTP_SECRET: SEALING_SECRET,
+      WOODPECKER_CONFIRMATION: "person",
+    };
+    expect(config(oauth, ["--http"]).confirmation).toBe("person");
+    expect(failure({ ...oauth, WOODPECKER_APPROVAL: "off" }, ["--http"])).toMatch(
+      /^WOODPECKER_CONFIRMATION=person cannot be met with WOODPECKER_APPROVAL=off in remote mode/,
     );
   });
 

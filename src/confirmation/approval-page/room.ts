@@ -99,7 +99,7 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
 
   /** Serves the page and brings its address to the person. */
   async start(): Promise<void> {
-    this.#page = await servePage({
+    this.#page = await (this.#plan.channel.host ?? servePage)({
       show: (nonce) => this.#show(nonce),
       answer: (form, nonce) => this.#answer(form, nonce),
     });
@@ -129,7 +129,13 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
         shown: this.#plan.shownCascades,
         policy: this.#plan.policy,
       },
-      { why: "awaiting_person", until: this.#plan.expiresAt },
+      {
+        why: "awaiting_person",
+        until: this.#plan.expiresAt,
+        ...(this.#plan.channel.linkInResult === true && this.#page !== undefined
+          ? { link: this.#page.url }
+          : {}),
+      },
     );
     this.tokens.add(answer.confirmation.preview_token);
     return answer;
