@@ -111,6 +111,10 @@ describeInChromium("OAuth: the person's yes on the server's own approval page", 
     expect(posted.status).toBe(403);
     expect(woodpecker.sent("DELETE")).toEqual([]);
 
+    const shown = await pageSeenBy(person, url);
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain("richard@piedpiper.com");
+    expect(shown.text).toContain("approval page for the signed-in person only");
     const text = await confirmOnPage(person, url, "piedpiper.com");
     expect(text).toMatch(/accepted/i);
     await waitFor(() => woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });

@@ -125,7 +125,7 @@ describeInChromium("OAuth: signing in and calling tools", () => {
 });
 
 /** A client registered by hand, and a code a person granted it, without a browser. */
-async function grantedCode(baseUrl: string, secret = TOKEN) {
+async function grantedCode(baseUrl: string, secret = TOKEN, publicUrl = baseUrl) {
   const registered = await postJson(`${baseUrl}/register`, {
     client_name: "raw",
     redirect_uris: [REDIRECT_URI],
@@ -141,7 +141,7 @@ async function grantedCode(baseUrl: string, secret = TOKEN) {
     response_type: "code",
     code_challenge: challenge,
     code_challenge_method: "S256",
-    resource: `${baseUrl}/mcp`,
+    resource: `${publicUrl}/mcp`,
   })) {
     authorize.searchParams.set(name, value);
   }
@@ -154,7 +154,8 @@ async function grantedCode(baseUrl: string, secret = TOKEN) {
     body: new URLSearchParams({ request, secret, decision: "allow" }),
   });
   const code = new URL(answer.headers.get("location") ?? "about:blank").searchParams.get("code");
-  return { clientId, verifier, code: code ?? "", authorize };
+  const cookie = /^woodpecker_signin=([^;]+)/.exec(answer.headers.get("set-cookie") ?? "")?.[1];
+  return { clientId, verifier, code: code ?? "", cookie: cookie ?? "", authorize };
 }
 
 async function postJson(url: string, body: object) {
@@ -175,14 +176,18 @@ async function token(baseUrl: string, fields: Record<string, string>) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const exchange = (baseUrl: string, granted: Awaited<ReturnType<typeof grantedCode>>) =>
+const exchange = (
+  baseUrl: string,
+  granted: Awaited<ReturnType<typeof grantedCode>>,
+  publicUrl = baseUrl,
+) =>
   token(baseUrl, {
     grant_type: "authorization_code",
     client_id: granted.clientId,
     code: granted.code,
     code_verifier: granted.verifier,
     redirect_uri: REDIRECT_URI,
-    resource: `${baseUrl}/mcp`,
+    resource: `${publicUrl}/mcp`,
   });
 
 const LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
@@ -291,7 +296,34 @@ describe("OAuth: attacks that fail", () => {
     expect((await refresh(String(rotated.body.refresh_token))).status).toBe(200);
   });
 
-  it("no secret reaches the logs: not the key, the token, the code, the tokens or the HTTP secret", async () => {
+  it("tokens made under one secret open nothing under another: rotating it revokes them all", async () => {
+    // One public URL for every replica, so that only the secret differs.
+    const publicUrl = "http://localhost:9";
+    const common = {
+      WOODPECKER_API_KEY: TEST_KEY,
+      WOODPECKER_HTTP_TOKENS: TOKEN,
+      WOODPECKER_HTTP_PUBLIC_URL: publicUrl,
+    };
+    const first = await replica(common);
+    const granted = await grantedCode(first.url, TOKEN, publicUrl);
+    const issued = await exchange(first.url, granted, publicUrl);
+    const accessToken = String(issued.body.access_token);
+    const sameSecret = await replica(common);
+    expect((await listWith(sameSecret.url, accessToken)).status).toBe(200);
+    const rotated = await replica({
+      ...common,
+      WOODPECKER_HTTP_SECRET: randomBytes(32).toString("base64"),
+    });
+    expect((await listWith(rotated.url, accessToken)).status).toBe(401);
+    const refreshed = await token(rotated.url, {
+      grant_type: "refresh_token",
+      client_id: granted.clientId,
+      refresh_token: String(issued.body.refresh_token),
+    });
+    expect(refreshed.status).toBe(400);
+  });
+
+  it("no secret reaches the logs: not the key, the code, the tokens, the cookie or the HTTP secret", async () => {
     const server = await withoutServerKey();
     const granted = await grantedCode(server.url, OTHER_KEY);
     const issued = await exchange(server.url, granted);
@@ -302,7 +334,9 @@ describe("OAuth: attacks that fail", () => {
     await stopReplica(server);
     const logs = server.stderr();
     expect(logs).toContain("signed in");
+    expect(granted.cookie).not.toBe("");
     for (const secret of [
+      granted.cookie,
       OTHER_KEY,
       SECRET,
       granted.code,

@@ -46,7 +46,14 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 1rem; text-align: ce
 
 export function questionPage(
   question: PersonQuestion,
-  options: { nonce: string; styleNonce: string; account: string; problem?: string },
+  options: {
+    nonce: string;
+    styleNonce: string;
+    account: string;
+    problem?: string;
+    /** Where the page is served, in the footer's words. */
+    footer?: string | undefined;
+  },
 ): string {
   const items = question.items.map((item) => `<li>${escape(item)}</li>`).join("\n");
   return page(
@@ -72,6 +79,7 @@ ${items === "" ? "" : `<ul class="items">\n${items}\n</ul>`}
     <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
   </div>
 </form>`,
+    options.footer,
   );
 }
 
@@ -80,6 +88,7 @@ export function outcomePage(
   question: PersonQuestion,
   outcome: { ok: boolean; text: string },
   styleNonce: string,
+  footer?: string,
 ): string {
   return page(
     question.title,
@@ -88,6 +97,7 @@ export function outcomePage(
 <h1>${escape(question.title)}</h1>
 <p class="done ${outcome.ok ? "ok" : "not-done"}">${escape(outcome.text)}</p>
 <p>You can close this tab.</p>`,
+    footer,
   );
 }
 
