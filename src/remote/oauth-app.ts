@@ -6,7 +6,13 @@ import {
   mcpAuthRouter,
 } from "@modelcontextprotocol/sdk/server/auth/router.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
+import { rateLimit } from "express-rate-limit";
 import type { HttpConfig, OAuthConfig } from "../config/http-policy.js";
 import type { Logger } from "../logging/logger.js";
 import type { Caller } from "../mcp/http-transport.js";
@@ -25,6 +31,9 @@ type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** The SDK's limits stand; a router per site is made at its first request, which is meant. */
 const RATE_LIMIT_CHECKS = { validate: { creationStack: false } };
+
+/** Sign-in answers (right or wrong) one client address may send in 15 minutes. */
+const SIGN_INS_PER_WINDOW = 20;
 
 /** How many origins (loopback names and ports a browser used) get a router of their own. */
 const MAX_SITES = 16;
@@ -92,6 +101,13 @@ function oauthApp(options: {
   spent: OnceOnly;
 }): express.Express {
   const { clients, grants, spent, pages, approvals } = options;
+  // What a person types to sign in is guessed at no faster than this, per client address.
+  const signInLimit = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: SIGN_INS_PER_WINDOW,
+    standardHeaders: true,
+    legacyHeaders: false,
+  });
   const routers = new Map<string, express.Router>();
   const routerFor = (origin: string) => {
     let router = routers.get(origin);
@@ -101,6 +117,7 @@ function oauthApp(options: {
         pages,
         approvals,
         mcp: options.mcp,
+        signInLimit,
       });
       if (routers.size >= MAX_SITES) routers.clear();
       routers.set(origin, router);
@@ -151,7 +168,12 @@ function siteAt(origin: string): Site {
 function siteRouter(
   site: Site,
   provider: SealedOAuthProvider,
-  parts: { pages: SignInPages; approvals: RemoteApprovalPages; mcp: NodeHandler },
+  parts: {
+    pages: SignInPages;
+    approvals: RemoteApprovalPages;
+    mcp: NodeHandler;
+    signInLimit: RequestHandler;
+  },
 ): express.Router {
   const router = express.Router();
   const resource = new URL(site.resource);
@@ -174,11 +196,13 @@ function siteRouter(
   );
   router.post(
     "/sign-in",
+    parts.signInLimit,
     express.urlencoded({ extended: false, limit: "16kb" }),
     (request, response) => parts.pages.answer(request, response, site),
   );
   router.post(
     "/approve/:id/sign-in",
+    parts.signInLimit,
     express.urlencoded({ extended: false, limit: "16kb" }),
     (request, response) => parts.approvals.signIn(request, response, site.origin),
   );

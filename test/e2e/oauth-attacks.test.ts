@@ -237,6 +237,25 @@ describe("OAuth: attacks that fail", () => {
     expect(refreshed.status).toBe(400);
   });
 
+  it("guessing at the sign-in page: after 20 answers in 15 minutes, even the right one gets 429", async () => {
+    const server = await withServerKey();
+    const { authorize } = await grantedCode(server.url);
+    const page = await (await fetch(authorize)).text();
+    const request = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    const answer = (secret: string) =>
+      fetch(`${server.url}/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ request, secret, decision: "allow" }),
+      });
+    // grantedCode's own sign-in was the first of the 20.
+    for (let guess = 1; guess < 20; guess += 1) {
+      expect((await answer(`wrong-guess-${guess}-0123456789`)).status).toBe(401);
+    }
+    expect((await answer(TOKEN)).status).toBe(429);
+  });
+
   it("no secret reaches the logs: not the key, the code, the tokens, the cookie or the HTTP secret", async () => {
     const server = await withoutServerKey();
     const granted = await grantedCode(server.url, OTHER_KEY);
