@@ -12,7 +12,9 @@ import {
   hostNames,
   origins,
   protectedDomains,
+  publicUrl,
   safetySwitch,
+  sealingSecret,
   tokens,
   wholeNumber,
 } from "./values.js";
@@ -96,6 +98,17 @@ const EnvSchema = z.object({
   WOODPECKER_HTTP_ALLOWED_ORIGINS: z.preprocess(blankAsUnset, origins.default(new Set<string>())),
   // Tokens guard every deletion: white space alone means somebody meant to require them.
   WOODPECKER_HTTP_TOKENS: safetySwitch(tokens.default([])),
+  WOODPECKER_HTTP_AUTH: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["tokens", "key", "oauth"], "must be tokens, key or oauth"))
+      .optional(),
+  ),
+  WOODPECKER_HTTP_SECRET: z.preprocess(blankAsUnset, sealingSecret.optional()),
+  WOODPECKER_HTTP_PUBLIC_URL: z.preprocess(blankAsUnset, publicUrl.optional()),
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z

@@ -39,6 +39,9 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_HTTP_PORT               remote mode: the port (0: any free one; setting it turns remote mode on), default 8080
   WOODPECKER_HTTP_HOST               remote mode: the address to listen on, default 127.0.0.1
   WOODPECKER_HTTP_TOKENS             remote mode: comma-separated bearer tokens clients must send
+  WOODPECKER_HTTP_AUTH               remote mode: tokens (default with a server key), key (default without) or oauth
+  WOODPECKER_HTTP_SECRET             remote mode with oauth: 32+ random bytes, base64, the same on every replica
+  WOODPECKER_HTTP_PUBLIC_URL         remote mode with oauth behind a proxy: the origin clients use (https://…)
   WOODPECKER_HTTP_ALLOWED_HOSTS      remote mode: host names a request's Host may name besides loopback
   WOODPECKER_HTTP_ALLOWED_ORIGINS    remote mode: origins a request may come from besides loopback
   LOG_LEVEL                          fatal, error, warn, info (default), debug, trace, silent

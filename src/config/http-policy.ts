@@ -9,8 +9,21 @@ export interface HttpConfig {
   allowedHosts: ReadonlySet<string>;
   /** Origins besides loopback ones a request may come from. */
   allowedOrigins: ReadonlySet<string>;
-  /** Bearer tokens a client must send one of; empty: none asked for. */
+  /**
+   * Bearer tokens a client must send one of (empty: none asked for); with OAuth and the server's
+   * own key, what the person signs in with instead.
+   */
   tokens: readonly string[];
+  /** How a request shows who it is: see WOODPECKER_HTTP_AUTH. */
+  auth: "tokens" | "key" | "oauth";
+  /** With OAuth: what seals tokens and cookies, and the public origin behind a proxy. */
+  oauth: OAuthConfig | undefined;
+}
+
+export interface OAuthConfig {
+  secret: Buffer;
+  /** The origin clients use (https://mcp.example.com); undefined: each request's own, on loopback. */
+  publicUrl: string | undefined;
 }
 
 export const DEFAULT_HTTP_PORT = 8080;
@@ -24,26 +37,77 @@ export function readHttpPolicy(
   options: { httpFlag: boolean; sandbox: boolean },
 ): HttpConfig | undefined {
   if (!options.httpFlag && vars.WOODPECKER_HTTP_PORT === undefined) return undefined;
+  const holdsKey = vars.WOODPECKER_API_KEY !== undefined || options.sandbox;
+  const auth = vars.WOODPECKER_HTTP_AUTH ?? (holdsKey ? "tokens" : "key");
   const http: HttpConfig = {
     port: vars.WOODPECKER_HTTP_PORT ?? DEFAULT_HTTP_PORT,
     host: vars.WOODPECKER_HTTP_HOST,
     allowedHosts: vars.WOODPECKER_HTTP_ALLOWED_HOSTS,
     allowedOrigins: vars.WOODPECKER_HTTP_ALLOWED_ORIGINS,
     tokens: vars.WOODPECKER_HTTP_TOKENS,
+    auth,
+    oauth: undefined,
   };
-  if (vars.WOODPECKER_CONFIRMATION === "person") {
+  if (
+    vars.WOODPECKER_CONFIRMATION === "person" &&
+    (auth !== "oauth" || vars.WOODPECKER_APPROVAL === "off")
+  ) {
     throw new ConfigError(
-      "WOODPECKER_CONFIRMATION=person cannot be met in remote mode (--http): it has no form and no approval page to ask a person with, so nothing could ever be deleted",
+      auth === "oauth"
+        ? "WOODPECKER_CONFIRMATION=person cannot be met with WOODPECKER_APPROVAL=off in remote mode: the approval page is the only way to ask a person there"
+        : "WOODPECKER_CONFIRMATION=person cannot be met in remote mode (--http) without OAuth: it has no form and no approval page to ask a person with, so nothing could ever be deleted",
     );
   }
-  const holdsKey = vars.WOODPECKER_API_KEY !== undefined || options.sandbox;
   const reachedFrom = reachableFromElsewhere(http);
+  if (auth === "oauth") {
+    return { ...http, oauth: readOAuth(vars, { holdsKey, reachedFrom }) };
+  }
+  if (vars.WOODPECKER_HTTP_SECRET !== undefined || vars.WOODPECKER_HTTP_PUBLIC_URL !== undefined) {
+    throw new ConfigError(
+      `${vars.WOODPECKER_HTTP_SECRET === undefined ? "WOODPECKER_HTTP_PUBLIC_URL" : "WOODPECKER_HTTP_SECRET"} is read only with WOODPECKER_HTTP_AUTH=oauth`,
+    );
+  }
+  if (auth === "tokens" && !holdsKey) {
+    throw new ConfigError(
+      "WOODPECKER_HTTP_AUTH=tokens needs the server's own WOODPECKER_API_KEY (without one, use key or oauth)",
+    );
+  }
+  if (auth === "key" && holdsKey) {
+    throw new ConfigError(
+      "WOODPECKER_HTTP_AUTH=key lets each request carry its own key, so the server must hold none: unset WOODPECKER_API_KEY",
+    );
+  }
   if (holdsKey && http.tokens.length === 0 && reachedFrom !== undefined) {
     throw new ConfigError(
       `WOODPECKER_HTTP_TOKENS must be set to serve ${reachedFrom} with the server's own key: anyone who reached the port could delete (or serve on 127.0.0.1 alone, or let each request carry its own key)`,
     );
   }
   return http;
+}
+
+/** OAuth's settings, refusing a deployment nobody could sign in to, or that no secret seals. */
+function readOAuth(
+  vars: Environment,
+  options: { holdsKey: boolean; reachedFrom: string | undefined },
+): OAuthConfig {
+  const secret = vars.WOODPECKER_HTTP_SECRET;
+  if (secret === undefined) {
+    throw new ConfigError(
+      "WOODPECKER_HTTP_SECRET must be set with WOODPECKER_HTTP_AUTH=oauth: 32+ random bytes in base64 (openssl rand -base64 32), the same on every replica",
+    );
+  }
+  if (options.holdsKey && vars.WOODPECKER_HTTP_TOKENS.length === 0) {
+    throw new ConfigError(
+      "WOODPECKER_HTTP_TOKENS must be set with WOODPECKER_HTTP_AUTH=oauth and the server's own key: the person signs in with one of them",
+    );
+  }
+  const publicUrl = vars.WOODPECKER_HTTP_PUBLIC_URL;
+  if (publicUrl === undefined && options.reachedFrom !== undefined) {
+    throw new ConfigError(
+      `WOODPECKER_HTTP_PUBLIC_URL must be set with WOODPECKER_HTTP_AUTH=oauth to serve ${options.reachedFrom}: tokens are bound to the public address clients use (https://mcp.example.com)`,
+    );
+  }
+  return { secret, publicUrl };
 }
 
 /**

@@ -154,6 +154,36 @@ export const origins = z.string().transform((value, ctx) => {
   return allowed;
 });
 
+/** The bytes a sealing secret must hold at least. */
+const MIN_SECRET_BYTES = 32;
+
+// Never echoed: the secret seals every OAuth token and cookie.
+export const sealingSecret = z.string().transform((raw, ctx) => {
+  const value = raw.trim();
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, "base64") : undefined;
+  if (bytes !== undefined && bytes.length >= MIN_SECRET_BYTES) return bytes;
+  ctx.addIssue({
+    code: "custom",
+    message: `must be at least ${MIN_SECRET_BYTES} random bytes in base64 (openssl rand -base64 32 makes one)`,
+  });
+  return z.NEVER;
+});
+
+/** The public origin clients reach the server at behind a proxy: https, or http to loopback. */
+export const publicUrl = z.string().transform((raw, ctx) => {
+  const value = raw.trim().replace(/\/$/, "");
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  const secure =
+    url?.protocol === "https:" || (url?.protocol === "http:" && isLoopback(url.hostname));
+  if (url !== undefined && secure && value === url.origin) return url.origin;
+  ctx.addIssue({
+    code: "custom",
+    message:
+      "must be an origin (scheme, host and port only: https://mcp.example.com), https unless on loopback",
+  });
+  return z.NEVER;
+});
+
 // Never echoed: a token is a secret.
 export const tokens = z.string().transform((value, ctx) => {
   const list = commaList(value);

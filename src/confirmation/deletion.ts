@@ -115,6 +115,7 @@ export type ConfirmationAnswer<Fields> = Fields & {
     expires_at: string;
     hint: string;
     reason?: "cascade_changed" | "token_expired" | "awaiting_person";
+    approval_url?: string;
     cascade_change?: CascadeChange;
   };
 };
@@ -132,7 +133,7 @@ export type AskWhy =
   | { why: "cascade_changed"; change: ChangeReport | undefined }
   | { why: "changed_while_asking"; change: ChangeReport }
   /** The approval page is open in the person's browser and not answered yet. */
-  | { why: "awaiting_person"; until: Date };
+  | { why: "awaiting_person"; until: Date; link?: string };
 
 /**
  * `confirmation_required`: the preview, a fresh token bound to it, and words that tell the agent
@@ -160,11 +161,13 @@ export function askForConfirmation<Fields>(
   const until = `${expiresAt.toISOString().slice(11, 16)} UTC`;
   const again = ask.why === "first" || ask.why === "no_token" || ask.why === "no_confirm";
   const hint =
-    ask.why === "awaiting_person"
-      ? `Tell the user that the approval page is open in their browser until ${ask.until.toISOString().slice(11, 16)} UTC, and that only they can confirm there. Once they say they answered it, call ${binding.tool} again with preview_token set to "${token}" (confirm is not needed) to learn the outcome.`
-      : context.policy === "person"
-        ? `Tell the user what would be deleted (the message names it). If they still want it deleted, call ${binding.tool} again without confirm: this server then asks them to confirm it themselves.`
-        : `${again ? "Show the user what will be deleted" : "Show the user what would be deleted now"} (the message names it${shown.listing === undefined ? "" : `; ${shown.listing}`}). Ask them${again ? "" : " again"}; only if they agree, call ${binding.tool} again with confirm set to "${deletion.confirmValue}" and preview_token set to "${token}" (it expires at ${until}).`;
+    ask.why === "awaiting_person" && ask.link !== undefined
+      ? `Show the user approval_url as a link: the approval page, where they alone can confirm or cancel (it stays open until ${ask.until.toISOString().slice(11, 16)} UTC, in the browser where they signed in to this server). Once they say they answered it, call ${binding.tool} again with preview_token set to "${token}" (confirm is not needed) to learn the outcome.`
+      : ask.why === "awaiting_person"
+        ? `Tell the user that the approval page is open in their browser until ${ask.until.toISOString().slice(11, 16)} UTC, and that only they can confirm there. Once they say they answered it, call ${binding.tool} again with preview_token set to "${token}" (confirm is not needed) to learn the outcome.`
+        : context.policy === "person"
+          ? `Tell the user what would be deleted (the message names it). If they still want it deleted, call ${binding.tool} again without confirm: this server then asks them to confirm it themselves.`
+          : `${again ? "Show the user what will be deleted" : "Show the user what would be deleted now"} (the message names it${shown.listing === undefined ? "" : `; ${shown.listing}`}). Ask them${again ? "" : " again"}; only if they agree, call ${binding.tool} again with confirm set to "${deletion.confirmValue}" and preview_token set to "${token}" (it expires at ${until}).`;
   const change = "change" in ask ? ask.change?.cascade_change : undefined;
   const reason =
     ask.why === "token_expired" || ask.why === "awaiting_person"
@@ -183,6 +186,9 @@ export function askForConfirmation<Fields>(
         expires_at: `${expiresAt.toISOString().slice(0, 19)}Z`,
         hint,
         ...(reason === undefined ? {} : { reason }),
+        ...(ask.why === "awaiting_person" && ask.link !== undefined
+          ? { approval_url: ask.link }
+          : {}),
         ...(change === undefined ? {} : { cascade_change: change }),
       },
     },

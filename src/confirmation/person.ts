@@ -1,3 +1,5 @@
+import type { PageHost } from "./approval-page/page-server.js";
+
 // A person's yes, through a channel the client or this machine offers: a form in the client
 // (`form`), or the approval page, offered by the client (`url`) or opened by this server (`page`).
 
@@ -67,6 +69,13 @@ export interface FormChannel {
  */
 export interface PageChannel {
   readonly name: "url" | "page";
+  /** Where the page is served; unset: on a loopback port of its own (see page-server.ts). */
+  readonly host?: PageHost;
+  /**
+   * Whether the page's address goes in the result too, for the agent to show as a link: only
+   * where the page opens for nobody but the signed-in person (remote mode with OAuth).
+   */
+  readonly linkInResult?: boolean;
   /**
    * Brings the page's address to the person. Resolves with `unreachable` when it could not
    * (the page is then withdrawn if nobody saw it), with a refusal when the person turned it down

@@ -12,6 +12,8 @@ export interface AuditSubject {
   sandbox: boolean;
   /** Who said yes: form, url, page or agent; null when nobody did. */
   confirmed_by: string | null;
+  /** Remote mode with OAuth: the id of the client the person signed in to. */
+  oauth_client?: string;
 }
 
 export interface AuditOutcome extends AuditSubject {

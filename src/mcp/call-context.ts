@@ -1,4 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { linkChannel } from "../confirmation/approval-page/link-channel.js";
 import { pageChannel } from "../confirmation/approval-page/page-channel.js";
 import type { Detached } from "../confirmation/deletion.js";
 import type { Banner, PersonChannel } from "../confirmation/person.js";
@@ -17,7 +18,7 @@ import type {
 import { requireAccount } from "../tools/require-account.js";
 import { duration } from "../tools/wording.js";
 import type { CallOptions, RetryNotice } from "../woodpecker/client.js";
-import { auditCall, type CallRecord } from "./calls-in-flight.js";
+import { auditCall, type CallRecord, oauthClientOf } from "./calls-in-flight.js";
 import { canShowForm, canShowUrl, formChannel, urlChannel } from "./elicitation.js";
 import { answerBody, failureBody } from "./envelope.js";
 import type { CallProgress } from "./progress.js";
@@ -66,7 +67,8 @@ export function callContext(invocation: Invocation): ToolContext {
         progress: (message) => progress.report(message),
         heartbeatMs: deps.heartbeatMs,
         waitLimit: duration(config.elicitationTimeoutMs),
-        pageWaitMs: config.pageWaitMs,
+        // A link in the result reaches the person only once the call answered.
+        pageWaitMs: deps.approvalPages === undefined ? config.pageWaitMs : 0,
         banners: banners(config),
         scrub: (text) => deps.scrubber.text(text),
         via: deletionVia(deps, record, call, progress),
@@ -119,6 +121,7 @@ function deletionVia(
               tool: record.tool,
               target: batch?.target ?? record.target,
               account: record.account,
+              ...oauthClientOf(record),
               dry_run: false,
               sandbox: config.sandbox,
               confirmed_by: record.confirmedBy,
@@ -190,7 +193,7 @@ function detachedDeletions(invocation: Invocation): Detached<DeletionVia> {
  */
 function personChannels({ server, deps }: Invocation): PersonChannel[] {
   const { config, scrubber, logger } = deps;
-  if (deps.remote === true) return [];
+  if (deps.remote === true) return remoteChannels(deps);
   const timeoutMs = config.elicitationTimeoutMs;
   const elicits = config.elicitation === "auto";
   if (elicits && canShowForm(server.server)) {
@@ -213,6 +216,19 @@ function personChannels({ server, deps }: Invocation): PersonChannel[] {
             ),
     }),
   ];
+}
+
+/**
+ * Remote mode: no form, and no URL form either: the client's answer to one would come back in a
+ * request of its own, which a stateless server cannot tie to the call. With OAuth, the approval
+ * page on this server, for the signed-in person, handed to the agent as a link.
+ */
+function remoteChannels(deps: ToolDependencies): PersonChannel[] {
+  const { config, account } = deps;
+  if (deps.approvalPages === undefined || account === undefined || config.approval === "off") {
+    return [];
+  }
+  return [linkChannel(deps.approvalPages(account.fingerprint))];
 }
 
 /** Which account a page acts on, for the person: never the key, only its fingerprint. */

@@ -9,6 +9,8 @@ export interface CallRecord {
   target: string | number | null;
   /** The fingerprint of the account's key. */
   account: string | null;
+  /** Remote mode with OAuth: the id of the client the person signed in to. */
+  oauthClient: string | undefined;
   confirmedBy: ConfirmedBy | null;
   /** A DELETE this call relied on went out to Woodpecker (its own, or one it joined). */
   deleteSent: boolean;
@@ -37,6 +39,7 @@ export function auditOutcome(
     tool: record.tool,
     target: record.target,
     account: record.account,
+    ...oauthClientOf(record),
     dry_run: mode.dryRun,
     sandbox: mode.sandbox,
     ...end,
@@ -103,4 +106,9 @@ export class CallsInFlight {
   running(): CallRecord[] {
     return [...this.#calls.keys()];
   }
+}
+
+/** The audit field naming the OAuth client of a call, where there is one. */
+export function oauthClientOf(record: CallRecord): { oauth_client?: string } {
+  return record.oauthClient === undefined ? {} : { oauth_client: record.oauthClient };
 }

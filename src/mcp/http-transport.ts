@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import type { PageHost } from "../confirmation/approval-page/page-server.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { type HttpConfig, isLoopback } from "../config/parse-cli.js";
 import { MAX_KEY_LENGTH } from "../config/values.js";
+import { digest, matchesOneOf } from "../constant-time.js";
 import type { Logger } from "../logging/logger.js";
 import { readRequestBody } from "../read-request-body.js";
 
@@ -17,13 +18,23 @@ export type KeySource =
   /** The server's own key (or the sandbox's): a request must not bring one. */
   | { kind: "server" }
   /** Each request carries its own key in X-Woodpecker-Api-Key. */
-  | { kind: "request"; isValidKey: (key: string) => boolean };
+  | { kind: "request"; isValidKey: (key: string) => boolean }
+  /** The caller signed in (OAuth), and its grant says which account: see src/remote/. */
+  | { kind: "grant"; callerOf: (request: IncomingMessage) => Caller };
+
+/** Who a request acts for: the key of its account (undefined: the server's), and its client. */
+export interface Caller {
+  apiKey: string | undefined;
+  oauthClient?: string;
+  /** Remote mode with OAuth: where this caller's approval pages are served, by account. */
+  approvalPages?: (account: string) => PageHost;
+}
 
 export interface HttpEndpoint {
   http: HttpConfig;
   keys: KeySource;
-  /** A server for one request, acting on the account of `apiKey` (undefined: the server's). */
-  serverFor: (apiKey: string | undefined) => McpServer;
+  /** A server for one request, acting for `caller`. */
+  serverFor: (caller: Caller) => McpServer;
   draining: () => boolean;
   logger: Logger;
 }
@@ -36,7 +47,8 @@ export interface HttpEndpoint {
  * the account, and a 1 MiB limit on the body. GET /healthz answers load balancers.
  */
 export function httpHandler(endpoint: HttpEndpoint) {
-  const tokens = endpoint.http.tokens.map(digest);
+  // With OAuth, the tokens are what a person signs in with, never a bearer token.
+  const tokens = endpoint.keys.kind === "grant" ? [] : endpoint.http.tokens.map(digest);
   return (request: IncomingMessage, response: ServerResponse): void => {
     void handle(endpoint, tokens, request, response).catch((error: unknown) => {
       endpoint.logger.error({ err: error }, "an HTTP request failed inside this server");
@@ -85,9 +97,9 @@ async function handle(
     refuse(response, 503, -32000, "This replica is shutting down: send the request again");
     return;
   }
-  const key = requestKey(request, endpoint.keys);
-  if (key.problem !== undefined) {
-    refuse(response, 400, -32000, key.problem);
+  const caller = callerOf(request, endpoint.keys);
+  if (caller.problem !== undefined) {
+    refuse(response, 400, -32000, caller.problem);
     return;
   }
   const body = await readJsonBody(request);
@@ -95,7 +107,7 @@ async function handle(
     refuse(response, body.problem.status, body.problem.code, body.problem.message);
     return;
   }
-  const server = endpoint.serverFor(key.apiKey);
+  const server = endpoint.serverFor(caller);
   // No sessionIdGenerator: the SDK's stateless mode.
   const transport = new StreamableHTTPServerTransport({});
   response.once("close", () => {
@@ -106,18 +118,26 @@ async function handle(
   await transport.handleRequest(request, response, body.json);
 }
 
-function requestKey(
+function callerOf(
   request: IncomingMessage,
   keys: KeySource,
-): { apiKey: string | undefined; problem?: undefined } | { problem: string } {
+): (Caller & { problem?: undefined }) | { problem: string } {
   const sent = request.headers[KEY_HEADER];
+  // A client that meant another account must not silently act on this one.
   if (keys.kind === "server") {
-    // A client that meant another account must not silently act on this server's.
     return sent === undefined
       ? { apiKey: undefined }
       : {
           problem:
             "Bad request: this server holds its own Woodpecker key; do not send X-Woodpecker-Api-Key",
+        };
+  }
+  if (keys.kind === "grant") {
+    return sent === undefined
+      ? keys.callerOf(request)
+      : {
+          problem:
+            "Bad request: the account is the one you signed in to; do not send X-Woodpecker-Api-Key",
         };
   }
   if (sent === undefined) return { apiKey: undefined };
@@ -148,7 +168,7 @@ async function readJsonBody(request: IncomingMessage): Promise<Body> {
 }
 
 /** A loopback name (any port), or one the operator listed. */
-function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
+export function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
   if (host === undefined) return false;
   const name = host.toLowerCase().replace(/:\d+$/, "");
   return isLoopback(name) || allowed.has(name);
@@ -164,18 +184,15 @@ function originAllowed(origin: string, allowed: ReadonlySet<string>): boolean {
 /** Compares the sent token with every configured one, in constant time for each. */
 function bearerMatches(header: string | undefined, tokens: readonly Buffer[]): boolean {
   const sent = /^Bearer +(\S+)$/i.exec(header ?? "")?.[1];
-  if (sent === undefined) return false;
-  const candidate = digest(sent);
-  let matched = false;
-  for (const token of tokens) matched = timingSafeEqual(candidate, token) || matched;
-  return matched;
+  return sent !== undefined && matchesOneOf(sent, tokens);
 }
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
-}
-
-function refuse(response: ServerResponse, status: number, code: number, message: string): void {
+export function refuse(
+  response: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+): void {
   respondJson(response, status, { jsonrpc: "2.0", error: { code, message }, id: null });
 }
 

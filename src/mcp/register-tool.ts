@@ -52,6 +52,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         destructive: tool.annotations.destructiveHint,
         target: null,
         account: deps.account?.fingerprint ?? null,
+        oauthClient: deps.oauthClient,
         confirmedBy: null,
         deleteSent: false,
         attempts: 0,

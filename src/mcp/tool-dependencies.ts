@@ -1,3 +1,4 @@
+import type { PageHost } from "../confirmation/approval-page/page-server.js";
 import type { ApprovalRooms } from "../confirmation/approval-page/rooms.js";
 import type { SharedDeletes } from "../confirmation/shared-deletes.js";
 import type { ShownCascades } from "../confirmation/shown-cascades.js";
@@ -33,4 +34,11 @@ export interface ToolDependencies {
    * host, so the agent channel only.
    */
   remote?: boolean;
+  /** Remote mode with OAuth: the id of the client the caller signed in to, for the audit trail. */
+  oauthClient?: string;
+  /**
+   * Remote mode with OAuth: serves an approval page on the main listener, for the browser signed
+   * in to the account `account` (its fingerprint) alone.
+   */
+  approvalPages?: (account: string) => PageHost;
 }

@@ -143,6 +143,12 @@ export function confirmationSchema<Change extends z.ZodType | undefined = undefi
         .describe(
           "Why no deletion yet: what was shown changed, the token is too old, or the user is still being asked on the approval page in their browser.",
         ),
+      approval_url: z
+        .string()
+        .optional()
+        .describe(
+          "Remote mode: the approval page where the user confirms or cancels, to show them as a link. Only the user, signed in to this server in their browser, can answer it.",
+        ),
       ...changeShape,
     })
     .describe("Present exactly when status is confirmation_required.");

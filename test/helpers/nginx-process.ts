@@ -85,7 +85,7 @@ ${named}
     location / {
       proxy_pass http://$replica;
       proxy_http_version 1.1;
-      proxy_set_header Host $host;
+      proxy_set_header Host $http_host;
       proxy_set_header Connection "";
       proxy_buffering off;
     }

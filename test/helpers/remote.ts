@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
@@ -56,15 +57,22 @@ export async function stopReplica(replica: Replica): Promise<number | null> {
   return replica.exited;
 }
 
-/** The SDK's own client over Streamable HTTP, with a test's headers on every request. */
+/**
+ * The SDK's own client over Streamable HTTP, with a test's headers on every request, signed in
+ * through `authProvider` where one is given.
+ */
 export async function connectHttp(
   baseUrl: string,
   headers: Record<string, string> = {},
   capabilities: ClientCapabilities = {},
+  authProvider?: OAuthClientProvider,
 ) {
   const client = new Client({ name: "remote-test", version: "1.0.0" }, { capabilities });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers } }),
+    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), {
+      requestInit: { headers },
+      ...(authProvider === undefined ? {} : { authProvider }),
+    }),
   );
   return {
     client,

@@ -84,6 +84,9 @@ describe("parseCli", () => {
       WOODPECKER_HTTP_TOKENS: "0123456789abcdef0123, fedcba9876543210fedc",
       WOODPECKER_HTTP_ALLOWED_HOSTS: "MCP.example.com",
       WOODPECKER_HTTP_ALLOWED_ORIGINS: "https://chat.example.com",
+      WOODPECKER_HTTP_AUTH: "OAuth",
+      WOODPECKER_HTTP_SECRET: ` ${SEALING_SECRET} `,
+      WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com/",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
     };
@@ -109,6 +112,11 @@ describe("parseCli", () => {
         tokens: ["0123456789abcdef0123", "fedcba9876543210fedc"],
         allowedHosts: new Set(["mcp.example.com"]),
         allowedOrigins: new Set(["https://chat.example.com"]),
+        auth: "oauth",
+        oauth: {
+          secret: Buffer.from(SEALING_SECRET, "base64"),
+          publicUrl: "https://mcp.example.com",
+        },
       },
       approval: "browser",
       opensBrowser: true,
@@ -337,6 +345,8 @@ describe("whether this server opens the approval page in the person's browser", 
   });
 });
 
+const SEALING_SECRET = Buffer.alloc(32, 7).toString("base64");
+
 describe("remote mode", () => {
   it("is turned on by --http (port 8080) or by WOODPECKER_HTTP_PORT, on loopback by default", () => {
     expect(config({}, ["--http"]).http).toMatchObject({
@@ -407,8 +417,85 @@ describe("remote mode", () => {
 
   it("refuses WOODPECKER_CONFIRMATION=person: no form and no page can reach a person there", () => {
     expect(failure({ WOODPECKER_CONFIRMATION: "person" }, ["--http"])).toMatch(
-      /^WOODPECKER_CONFIRMATION=person cannot be met in remote mode/,
+      /^WOODPECKER_CONFIRMATION=person cannot be met in remote mode \(--http\) without OAuth/,
     );
+  });
+
+  it("takes WOODPECKER_CONFIRMATION=person with OAuth, where the approval page asks the person, unless the page is off", () => {
+    const oauth = {
+      WOODPECKER_HTTP_AUTH: "oauth",
+      WOODPECKER_HTTP_SECRET: SEALING_SECRET,
+      WOODPECKER_CONFIRMATION: "person",
+    };
+    expect(config(oauth, ["--http"]).confirmation).toBe("person");
+    expect(failure({ ...oauth, WOODPECKER_APPROVAL: "off" }, ["--http"])).toMatch(
+      /^WOODPECKER_CONFIRMATION=person cannot be met with WOODPECKER_APPROVAL=off in remote mode/,
+    );
+  });
+
+  it("takes WOODPECKER_HTTP_AUTH as given, or by whether the server holds a key, and refuses a mode that cannot hold", () => {
+    const key = { WOODPECKER_API_KEY: "wp_live_0123456789" };
+    expect(config(key, ["--http"]).http?.auth).toBe("tokens");
+    expect(config({}, ["--http"]).http?.auth).toBe("key");
+    expect(failure({ WOODPECKER_HTTP_AUTH: "tokens" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_AUTH=tokens needs the server's own WOODPECKER_API_KEY/,
+    );
+    expect(failure({ ...key, WOODPECKER_HTTP_AUTH: "key" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_AUTH=key lets each request carry its own key/,
+    );
+    expect(failure({ WOODPECKER_HTTP_AUTH: "saml" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_AUTH must be tokens, key or oauth/,
+    );
+  });
+
+  it("with OAuth: needs the sealing secret, tokens to sign in with beside a server key, and the public URL where others reach it", () => {
+    const oauth = { WOODPECKER_HTTP_AUTH: "oauth", WOODPECKER_HTTP_SECRET: SEALING_SECRET };
+    expect(config(oauth, ["--http"]).http).toMatchObject({
+      auth: "oauth",
+      oauth: { publicUrl: undefined },
+    });
+    expect(failure({ WOODPECKER_HTTP_AUTH: "oauth" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_SECRET must be set with WOODPECKER_HTTP_AUTH=oauth/,
+    );
+    expect(failure({ ...oauth, WOODPECKER_API_KEY: "wp_live_0123456789" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_TOKENS must be set with WOODPECKER_HTTP_AUTH=oauth and the server's own key/,
+    );
+    expect(failure({ ...oauth, WOODPECKER_HTTP_HOST: "0.0.0.0" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_PUBLIC_URL must be set with WOODPECKER_HTTP_AUTH=oauth to serve on 0.0.0.0/,
+    );
+    expect(
+      config(
+        {
+          ...oauth,
+          WOODPECKER_HTTP_HOST: "0.0.0.0",
+          WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com",
+        },
+        ["--http"],
+      ).http?.oauth?.publicUrl,
+    ).toBe("https://mcp.example.com");
+    expect(failure({ WOODPECKER_HTTP_SECRET: SEALING_SECRET }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_SECRET is read only with WOODPECKER_HTTP_AUTH=oauth/,
+    );
+    expect(failure({ WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_PUBLIC_URL is read only with WOODPECKER_HTTP_AUTH=oauth/,
+    );
+  });
+
+  it.each([
+    [
+      { WOODPECKER_HTTP_SECRET: Buffer.alloc(31, 7).toString("base64") },
+      /at least 32 random bytes/,
+    ],
+    [{ WOODPECKER_HTTP_SECRET: "not base64 at all, but long enough to be 32 bytes" }, /in base64/],
+    [{ WOODPECKER_HTTP_PUBLIC_URL: "http://mcp.example.com" }, /https unless on loopback/],
+    [{ WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com/mcp" }, /must be an origin/],
+  ])("with OAuth, refuses %j, never echoing the secret", (env, why) => {
+    const message = failure(
+      { WOODPECKER_HTTP_AUTH: "oauth", WOODPECKER_HTTP_SECRET: SEALING_SECRET, ...env },
+      ["--http"],
+    );
+    expect(message).toMatch(why);
+    expect(message).not.toContain(SEALING_SECRET.slice(0, 12));
   });
 
   it.each([

@@ -25,13 +25,14 @@ describe("packaging metadata", () => {
     });
   });
 
-  it("server.json lists every environment variable, and only the key and the bearer tokens as secret", () => {
+  it("server.json lists every environment variable, and only the key, the bearer tokens and the sealing secret as secret", () => {
     const variables: { name: string; isSecret?: boolean }[] =
       serverJson.packages[0].environmentVariables;
     expect(variables.map((v) => v.name).sort()).toEqual([...ENV_VARIABLES].sort());
     expect(variables.filter((v) => v.isSecret).map((v) => v.name)).toEqual([
       "WOODPECKER_API_KEY",
       "WOODPECKER_HTTP_TOKENS",
+      "WOODPECKER_HTTP_SECRET",
     ]);
   });
 

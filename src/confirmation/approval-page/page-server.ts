@@ -36,16 +36,18 @@ export interface ServedPage {
   close(): void;
 }
 
+/** Serves a page, somewhere: on a loopback port of its own, or (remote mode) the main listener. */
+export type PageHost = (handlers: PageHandlers) => Promise<ServedPage>;
+
 /**
  * Serves one page on loopback at an unguessable path. It answers only requests whose Host is its
  * own address, takes answers only by a POST from its own origin carrying a nonce of one of its
  * renderings (each once), and sends a strict Content-Security-Policy: no script, nothing from outside. It
  * works without JavaScript.
  */
-export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
-  const path = `/approve/${randomBytes(16).toString("base64url")}`;
-  const nonces = new Set<string>();
-  const state = { shown: false };
+export const servePage: PageHost = async (handlers) => {
+  const path = approvalPath();
+  const page = pageResponder(handlers);
   const server = createServer((request, response) => {
     handle(request, response).catch(() => send(response, 400, "Bad request"));
     // A refused request's body is read and dropped, so that its connection closes cleanly.
@@ -62,6 +64,51 @@ export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
       send(response, 404, "Not found.");
       return;
     }
+    await page.respond(request, response, origin.url);
+  }
+
+  return {
+    url: `${origin.url}${path}`,
+    get shown() {
+      return page.shown;
+    },
+    forgetNonces: () => page.forgetNonces(),
+    close() {
+      // What is being sent goes out first; then the page is gone.
+      setImmediate(() => {
+        server.close();
+        server.closeAllConnections();
+      });
+    },
+  };
+};
+
+/** A page's path: 128 random bits, so that nobody finds it who was not given it. */
+export function approvalPath(): string {
+  return `/approve/${randomBytes(16).toString("base64url")}`;
+}
+
+/**
+ * What answers the requests to one page's address, wherever it is served: GET shows it, a POST
+ * from its own origin (`origin`) carrying a nonce of one of its renderings answers it.
+ */
+export function pageResponder(handlers: PageHandlers) {
+  const nonces = new Set<string>();
+  const state = { shown: false };
+  return {
+    get shown() {
+      return state.shown;
+    },
+    forgetNonces: () => nonces.clear(),
+    respond: (request: IncomingMessage, response: ServerResponse, origin: string) =>
+      respond(request, response, origin),
+  };
+
+  async function respond(
+    request: IncomingMessage,
+    response: ServerResponse,
+    origin: string,
+  ): Promise<void> {
     if (request.method === "GET") {
       const nonce = randomBytes(16).toString("base64url");
       const rendered = handlers.show(nonce);
@@ -76,7 +123,7 @@ export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
       send(response, 405, "Method not allowed.");
       return;
     }
-    if (!fromThisPage(request, origin.url)) {
+    if (!fromThisPage(request, origin)) {
       send(response, 403, "This page takes an answer only from itself.");
       return;
     }
@@ -94,21 +141,6 @@ export async function servePage(handlers: PageHandlers): Promise<ServedPage> {
     if (rendered !== undefined) nonces.add(next);
     sendPage(response, rendered);
   }
-
-  return {
-    url: `${origin.url}${path}`,
-    get shown() {
-      return state.shown;
-    },
-    forgetNonces: () => nonces.clear(),
-    close() {
-      // What is being sent goes out first; then the page is gone.
-      setImmediate(() => {
-        server.close();
-        server.closeAllConnections();
-      });
-    },
-  };
 }
 
 /** A POST from this page: its Origin (or, without one, its Referer) is this page's own. */
@@ -160,7 +192,7 @@ function sendPage(response: ServerResponse, rendered: Rendered | undefined): voi
     .end(rendered.html(styleNonce));
 }
 
-function send(response: ServerResponse, status: number, text: string): void {
+export function send(response: ServerResponse, status: number, text: string): void {
   if (response.headersSent) return;
   response
     .writeHead(status, {

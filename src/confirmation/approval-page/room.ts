@@ -99,7 +99,7 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
 
   /** Serves the page and brings its address to the person. */
   async start(): Promise<void> {
-    this.#page = await servePage({
+    this.#page = await (this.#plan.channel.host ?? servePage)({
       show: (nonce) => this.#show(nonce),
       answer: (form, nonce) => this.#answer(form, nonce),
     });
@@ -130,7 +130,13 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
         shown: this.#plan.shownCascades,
         policy: this.#plan.policy,
       },
-      { why: "awaiting_person", until: this.#plan.expiresAt },
+      {
+        why: "awaiting_person",
+        until: this.#plan.expiresAt,
+        ...(this.#plan.channel.linkInResult === true && this.#page !== undefined
+          ? { link: this.#page.url }
+          : {}),
+      },
     );
     this.tokens.add(answer.confirmation.preview_token);
     return answer;
@@ -161,13 +167,17 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
     const question = this.#question();
     if (step.step === "working") {
       const text = "Working on it: reload this page in a moment to see the outcome.";
-      return { status: 200, html: (style) => outcomePage(question, { ok: true, text }, style) };
+      return {
+        status: 200,
+        html: (style) => outcomePage(question, { ok: true, text }, style, this.#footer),
+      };
     }
     const account = this.#plan.scrub(this.#plan.account);
     const problem = step.problem === undefined ? {} : { problem: step.problem };
     return {
       status: 200,
-      html: (styleNonce) => questionPage(question, { nonce, styleNonce, account, ...problem }),
+      html: (styleNonce) =>
+        questionPage(question, { nonce, styleNonce, account, ...problem, footer: this.#footer }),
     };
   }
 
@@ -200,7 +210,7 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
     const step: Step = this.#step as Step;
     if (step.step !== "over") return this.#show(nonce);
     const question = this.#question();
-    return { status: 200, html: (style) => outcomePage(question, step, style) };
+    return { status: 200, html: (style) => outcomePage(question, step, style, this.#footer) };
   }
 
   /** The person's yes: read the preview again, and delete only what the page showed. */
@@ -251,6 +261,13 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
     this.#settled = true;
     this.#settle(outcome);
     this.#page?.close();
+  }
+
+  /** Where the page is served, for its footer: this computer, or this server for one person. */
+  get #footer(): string | undefined {
+    return this.#plan.channel.linkInResult === true
+      ? "approval page for the signed-in person only"
+      : undefined;
   }
 
   #question() {

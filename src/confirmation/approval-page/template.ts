@@ -33,7 +33,7 @@ ul.items li:first-child { border-top: 0; }
 section.target h2 { font-size: 1rem; margin: 0 0 .4rem; overflow-wrap: anywhere; }
 section.target ul.items { max-height: 12rem; }
 label { display: block; font-weight: 600; margin-bottom: .4rem; }
-input[type=text] { width: 100%; font: inherit; padding: .6rem .7rem; border-radius: 8px;
+input[type=text], input[type=password] { width: 100%; font: inherit; padding: .6rem .7rem; border-radius: 8px;
   border: 1px solid var(--line); background: var(--paper); color: var(--ink);
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .actions { display: flex; flex-wrap: wrap; gap: .75rem; margin-top: 1.25rem; }
@@ -48,7 +48,14 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 1rem; text-align: ce
 
 export function questionPage(
   question: PersonQuestion,
-  options: { nonce: string; styleNonce: string; account: string; problem?: string },
+  options: {
+    nonce: string;
+    styleNonce: string;
+    account: string;
+    problem?: string;
+    /** Where the page is served, in the footer's words. */
+    footer?: string | undefined;
+  },
 ): string {
   const items = itemList(question.items);
   const sections = (question.sections ?? [])
@@ -81,6 +88,7 @@ ${sections}
     <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
   </div>
 </form>`,
+    options.footer,
   );
 }
 
@@ -89,6 +97,7 @@ export function outcomePage(
   question: PersonQuestion,
   outcome: { ok: boolean; text: string },
   styleNonce: string,
+  footer?: string,
 ): string {
   return page(
     question.title,
@@ -97,10 +106,17 @@ export function outcomePage(
 <h1>${escape(question.title)}</h1>
 <p class="done ${outcome.ok ? "ok" : "not-done"}">${escape(outcome.text)}</p>
 <p>You can close this tab.</p>`,
+    footer,
   );
 }
 
-function page(title: string, styleNonce: string, body: string): string {
+/** A page in this server's look: one stylesheet under `styleNonce`, no script. */
+export function page(
+  title: string,
+  styleNonce: string,
+  body: string,
+  footer = "approval page on this computer only",
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -114,7 +130,7 @@ function page(title: string, styleNonce: string, body: string): string {
 <div class="card">
 ${body}
 </div>
-<footer>woodpecker-mcp-destructive · approval page on this computer only</footer>
+<footer>woodpecker-mcp-destructive · ${escape(footer)}</footer>
 </main>
 </body>
 </html>
@@ -133,7 +149,7 @@ function banners(question: PersonQuestion): string {
     .join("\n");
 }
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (char) =>

@@ -1,0 +1,245 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { metadataHandler } from "@modelcontextprotocol/sdk/server/auth/handlers/metadata.js";
+import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
+import {
+  getOAuthProtectedResourceMetadataUrl,
+  mcpAuthRouter,
+} from "@modelcontextprotocol/sdk/server/auth/router.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
+import { rateLimit } from "express-rate-limit";
+import type { HttpConfig, OAuthConfig } from "../config/http-policy.js";
+import type { Logger } from "../logging/logger.js";
+import type { Caller } from "../mcp/http-transport.js";
+import { hostAllowed, refuse } from "../mcp/http-transport.js";
+import { GrantSchema, Grants } from "./grants.js";
+import { OnceOnly } from "./once-only.js";
+import { SealedOAuthProvider, type Site } from "./oauth-provider.js";
+import { Sealer } from "./seal.js";
+import { clientShortId, SealedClients } from "./sealed-clients.js";
+import { RemoteApprovalPages } from "./approval-pages.js";
+import { PersonSecrets, type SignInWith } from "./person-secret.js";
+import { SignInCookie } from "./sign-in-cookie.js";
+import { SignInPages } from "./sign-in-route.js";
+
+type NodeHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** The SDK's limits stand; a router per site is made at its first request, which is meant. */
+const RATE_LIMIT_CHECKS = { validate: { creationStack: false } };
+
+/** Sign-in answers (right or wrong) one client address may send in 15 minutes. */
+const SIGN_INS_PER_WINDOW = 20;
+
+/** How many origins (loopback names and ports a browser used) get a router of their own. */
+const MAX_SITES = 16;
+
+/**
+ * Remote mode with OAuth: the server is its own authorization server (the SDK's mcpAuthRouter:
+ * metadata, registration, /authorize, /token) and resource server (the SDK's requireBearerAuth in
+ * front of /mcp), on express, which the SDK builds on. /healthz and /mcp, once the bearer token
+ * holds, go to the same handler as the other modes. The resource is the public URL's /mcp, or
+ * behind none, the request's own (loopback) origin's.
+ */
+export function oauthServer(options: {
+  http: HttpConfig;
+  oauth: OAuthConfig;
+  signInWith: SignInWith;
+  /** The fingerprint of the account a key (undefined: the server's own) acts on. */
+  accountOf: (apiKey: string | undefined) => string;
+  logger: Logger;
+}) {
+  const sealer = new Sealer(options.oauth.secret);
+  const clients = new SealedClients(sealer);
+  const grants = new Grants(sealer);
+  const spent = new OnceOnly();
+  const secrets = new PersonSecrets(options.signInWith);
+  const cookie = new SignInCookie(sealer);
+  const { accountOf } = options;
+  const pages = new SignInPages({
+    sealer,
+    grants,
+    clients,
+    secrets,
+    cookie,
+    accountOf,
+    logger: options.logger,
+  });
+  const approvals = new RemoteApprovalPages({ cookie, secrets, accountOf });
+  const originOf = (request: IncomingMessage) =>
+    options.oauth.publicUrl ?? `http://${(request.headers.host ?? "").toLowerCase()}`;
+  return {
+    /** Who the bearer token of a request (checked by requireBearerAuth) acts for. */
+    callerOf(request: IncomingMessage): Caller {
+      const auth = (request as IncomingMessage & { auth?: AuthInfo }).auth;
+      const grant = GrantSchema.parse(auth?.extra?.grant);
+      const origin = originOf(request);
+      return {
+        apiKey: grant.apiKey,
+        oauthClient: clientShortId(grant.client),
+        approvalPages: (account) => approvals.host(account, origin),
+      };
+    },
+    app: (mcp: NodeHandler) =>
+      oauthApp({ ...options, mcp, originOf, pages, approvals, clients, grants, spent }),
+  };
+}
+
+function oauthApp(options: {
+  http: HttpConfig;
+  logger: Logger;
+  mcp: NodeHandler;
+  originOf: (request: IncomingMessage) => string;
+  pages: SignInPages;
+  approvals: RemoteApprovalPages;
+  clients: SealedClients;
+  grants: Grants;
+  spent: OnceOnly;
+}): express.Express {
+  const { clients, grants, spent, pages, approvals } = options;
+  // What a person types to sign in is guessed at no faster than this, per client address.
+  const signInLimit = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: SIGN_INS_PER_WINDOW,
+    standardHeaders: true,
+    legacyHeaders: false,
+  });
+  const routers = new Map<string, express.Router>();
+  const routerFor = (origin: string) => {
+    let router = routers.get(origin);
+    if (router === undefined) {
+      const site = siteAt(origin);
+      router = siteRouter(site, new SealedOAuthProvider({ clients, grants, spent, site, pages }), {
+        pages,
+        approvals,
+        mcp: options.mcp,
+        signInLimit,
+      });
+      if (routers.size >= MAX_SITES) routers.clear();
+      routers.set(origin, router);
+    }
+    return router;
+  };
+  const app = express();
+  app.disable("x-powered-by");
+  // The rate limits of the SDK's handlers count per client address: behind a proxy on this
+  // computer, the address it forwards.
+  app.set("trust proxy", "loopback");
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.path === "/healthz") {
+      options.mcp(request, response);
+      return;
+    }
+    if (!hostAllowed(request.headers.host, options.http.allowedHosts)) {
+      refuse(response, 403, -32000, "Forbidden: this Host is not one this server answers");
+      return;
+    }
+    const origin = options.originOf(request);
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      refuse(response, 400, -32000, "Bad request: the Host is not a host name and port");
+      return;
+    }
+    routerFor(origin)(request, response, next);
+  });
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const status = statusOf(error);
+    if (status >= 500)
+      options.logger.error({ err: error }, "an OAuth request failed inside this server");
+    refuse(response, status, -32000, status >= 500 ? "Internal error" : "Bad request");
+  });
+  return app;
+}
+
+/** Who the bearer token of a request (checked by requireBearerAuth) acts for. */
+export function callerOfGrant(request: IncomingMessage): Caller {
+  const auth = (request as IncomingMessage & { auth?: AuthInfo }).auth;
+  const grant = GrantSchema.parse(auth?.extra?.grant);
+  return { apiKey: grant.apiKey, oauthClient: clientShortId(grant.client) };
+}
+
+function siteAt(origin: string): Site {
+  return { origin, resource: `${origin}/mcp`, issuer: new URL(origin).href };
+}
+
+function siteRouter(
+  site: Site,
+  provider: SealedOAuthProvider,
+  parts: {
+    pages: SignInPages;
+    approvals: RemoteApprovalPages;
+    mcp: NodeHandler;
+    signInLimit: RequestHandler;
+  },
+): express.Router {
+  const router = express.Router();
+  const resource = new URL(site.resource);
+  router.use("/authorize", withIssuerOnRedirects(site.issuer));
+  router.use(
+    mcpAuthRouter({
+      provider,
+      issuerUrl: new URL(site.issuer),
+      resourceServerUrl: resource,
+      resourceName: "Woodpecker domains and Microsoft credentials (look, and delete after a yes)",
+      // The client id is the sealed registration, made by the store.
+      clientRegistrationOptions: { clientIdGeneration: false, rateLimit: RATE_LIMIT_CHECKS },
+      authorizationOptions: { rateLimit: RATE_LIMIT_CHECKS },
+      tokenOptions: { rateLimit: RATE_LIMIT_CHECKS },
+    }),
+  );
+  router.get(
+    "/.well-known/oauth-protected-resource",
+    metadataHandler({ resource: site.resource, authorization_servers: [site.issuer] }),
+  );
+  router.post(
+    "/sign-in",
+    parts.signInLimit,
+    express.urlencoded({ extended: false, limit: "16kb" }),
+    (request, response) => parts.pages.answer(request, response, site),
+  );
+  router.post(
+    "/approve/:id/sign-in",
+    parts.signInLimit,
+    express.urlencoded({ extended: false, limit: "16kb" }),
+    (request, response) => parts.approvals.signIn(request, response, site.origin),
+  );
+  // The page reads its own form: no body parser before it.
+  router.all("/approve/:id", (request, response, next) => {
+    parts.approvals.answer(request, response, site.origin).catch(next);
+  });
+  router.all(
+    "/mcp",
+    requireBearerAuth({
+      verifier: provider,
+      resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(resource),
+      expectedResource: resource,
+    }),
+    (request, response) => parts.mcp(request, response),
+  );
+  router.use((request, response) => parts.mcp(request, response));
+  return router;
+}
+
+/**
+ * The SDK's /authorize sends its error answers to the client's redirect URI without `iss`: every
+ * authorization response of this server carries it (RFC 9207).
+ */
+function withIssuerOnRedirects(issuer: string) {
+  return (_request: Request, response: Response, next: NextFunction) => {
+    const redirect = response.redirect.bind(response);
+    response.redirect = ((status: number, url: string) => {
+      const withIssuer = new URL(url);
+      withIssuer.searchParams.set("iss", issuer);
+      redirect(status, withIssuer.href);
+    }) as Response["redirect"];
+    next();
+  };
+}
+
+function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 600 ? status : 500;
+}

@@ -1,0 +1,129 @@
+import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
+import type { BrowserContext } from "playwright-core";
+
+/**
+ * Where the test client says it wants the person sent back. Nothing needs to answer there: the
+ * test reads the request Chromium makes.
+ */
+export const REDIRECT_URI = "http://127.0.0.1:49151/callback";
+
+/**
+ * The SDK's OAuthClientProvider as an MCP client holds it, in memory: what it registered, its
+ * tokens, its PKCE verifier, and the authorization URL it would open in a browser.
+ */
+export class TestOAuthClient implements OAuthClientProvider {
+  registration: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = "";
+  authorizationUrl: URL | undefined;
+
+  constructor(readonly name = "Test agent <b>") {}
+
+  get redirectUrl(): string {
+    return REDIRECT_URI;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: this.name,
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
+  }
+
+  clientInformation() {
+    return this.registration;
+  }
+
+  saveClientInformation(information: OAuthClientInformationMixed): void {
+    this.registration = information;
+  }
+
+  tokens() {
+    return this.saved;
+  }
+
+  saveTokens(tokens: OAuthTokens): void {
+    this.saved = tokens;
+  }
+
+  redirectToAuthorization(url: URL): void {
+    this.authorizationUrl = url;
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    return this.verifier;
+  }
+}
+
+/** Where the sign-in page sent the browser back to: the authorization response. */
+export interface Callback {
+  url: URL;
+  code: string | null;
+  error: string | null;
+  iss: string | null;
+}
+
+/**
+ * Chromium plays the person on the sign-in page, in `person` (their browser, which keeps the
+ * cookie a sign-in leaves): opens `url`, types `secret`, presses the button, and returns where
+ * the page sent it back (or the page, when it did not).
+ */
+export async function answerSignIn(
+  person: BrowserContext,
+  url: URL,
+  answer: { secret: string; button: "Allow" | "Deny" },
+): Promise<Callback & { pageText: string }> {
+  const page = await person.newPage();
+  try {
+    let sentBack: URL | undefined;
+    page.on("request", (request) => {
+      if (request.url().startsWith(REDIRECT_URI)) sentBack = new URL(request.url());
+    });
+    await page.goto(url.href);
+    const pageText = await page.locator("body").innerText();
+    await page.fill("#secret", answer.secret);
+    await page.click(`button:has-text("${answer.button}")`);
+    await page.waitForLoadState("load");
+    const back = sentBack ?? new URL(page.url());
+    return {
+      url: back,
+      code: back.searchParams.get("code"),
+      error: back.searchParams.get("error"),
+      iss: back.searchParams.get("iss"),
+      pageText: sentBack === undefined ? await page.locator("body").innerText() : pageText,
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Signs `client` in to the server at `baseUrl`, the person answering in Chromium. */
+export async function signIn(
+  person: BrowserContext,
+  baseUrl: string,
+  client: TestOAuthClient,
+  secret: string,
+): Promise<Callback> {
+  const serverUrl = `${baseUrl}/mcp`;
+  if ((await auth(client, { serverUrl })) !== "REDIRECT" || client.authorizationUrl === undefined) {
+    throw new Error("the client was not sent to sign in");
+  }
+  const back = await answerSignIn(person, client.authorizationUrl, { secret, button: "Allow" });
+  if (back.code === null) throw new Error(`no code came back: ${back.pageText}`);
+  if ((await auth(client, { serverUrl, authorizationCode: back.code })) !== "AUTHORIZED") {
+    throw new Error("the code was not exchanged for tokens");
+  }
+  return back;
+}
