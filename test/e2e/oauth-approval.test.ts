@@ -1,50 +1,30 @@
-import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { describeInChromium, launchChromium } from "../helpers/chromium.js";
 import { describeWithNginx, type Nginx, startNginx } from "../helpers/nginx.js";
-import { signIn, TestOAuthClient } from "../helpers/oauth.js";
-import { connectHttp, type Replica, startReplica, stopReplica } from "../helpers/remote.js";
-import { type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { OPERATOR_TOKEN, signIn, TestOAuthClient, useOAuthReplicas } from "../helpers/oauth.js";
+import { connectHttp, type Replica } from "../helpers/remote.js";
+import { TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
 // The person's yes in remote mode with OAuth: the approval page served by the server itself at
 // /approve/<id>, which opens only in the browser signed in to the same account. Chromium plays
 // the people; the built bin serves.
 
-const TOKEN = "oauth-operator-token-0123456789abcdef";
+const TOKEN = OPERATOR_TOKEN;
 const ALICE_KEY = "wp-alice-account-key-42";
 const BOB_KEY = "wp-bob-account-key-4242";
-const SECRET = randomBytes(32).toString("base64");
 
 let browser: Browser;
-let woodpecker: StandIn;
-const replicas: Replica[] = [];
-
 beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(() => browser.close());
-beforeEach(async () => {
-  woodpecker = await startStandIn({ otherKeys: [ALICE_KEY, BOB_KEY] });
+const oauth = useOAuthReplicas({
+  otherKeys: [ALICE_KEY, BOB_KEY],
+  env: { WOODPECKER_APPROVAL: "auto" },
 });
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map(stopReplica));
-  await woodpecker.close();
-});
-
-async function replica(extra: Record<string, string>): Promise<Replica> {
-  const started = await startReplica({
-    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
-    WOODPECKER_MAX_RETRIES: "0",
-    WOODPECKER_HTTP_AUTH: "oauth",
-    WOODPECKER_HTTP_SECRET: SECRET,
-    WOODPECKER_APPROVAL: "auto",
-    ...extra,
-  });
-  replicas.push(started);
-  return started;
-}
+const { replica } = oauth;
 
 /** A person at their browser, signed in through an agent's client. */
 async function signedIn(server: Replica, secret: string) {
@@ -109,7 +89,7 @@ describeInChromium("OAuth: the person's yes on the server's own approval page", 
       body: "action=delete&confirmation=piedpiper.com",
     });
     expect(posted.status).toBe(403);
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(oauth.woodpecker.sent("DELETE")).toEqual([]);
 
     const shown = await pageSeenBy(person, url);
     expect(shown.status).toBe(200);
@@ -117,8 +97,8 @@ describeInChromium("OAuth: the person's yes on the server's own approval page", 
     expect(shown.text).toContain("approval page for the signed-in person only");
     const text = await confirmOnPage(person, url, "piedpiper.com");
     expect(text).toMatch(/accepted/i);
-    await waitFor(() => woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
-    const deletes = woodpecker.requests.filter((request) => request.method === "DELETE");
+    await waitFor(() => oauth.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
+    const deletes = oauth.woodpecker.requests.filter((request) => request.method === "DELETE");
     expect(deletes.map((request) => request.headers["x-api-key"])).toEqual([TEST_KEY]);
     const outcome = await agent.call("delete_domain", {
       domain_name: "piedpiper.com",
@@ -137,11 +117,11 @@ describeInChromium("OAuth: the person's yes on the server's own approval page", 
     const seenByBob = await pageSeenBy(bob.person, url);
     expect(seenByBob.status).toBe(403);
     expect(seenByBob.text).toContain("signed in to another Woodpecker account");
-    expect(woodpecker.sent("DELETE")).toEqual([]);
+    expect(oauth.woodpecker.sent("DELETE")).toEqual([]);
 
     await confirmOnPage(alice.person, url, "piedpiper.com");
-    await waitFor(() => woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
-    const deletes = woodpecker.requests.filter((request) => request.method === "DELETE");
+    await waitFor(() => oauth.woodpecker.sent("DELETE").length === 1, { what: "the DELETE" });
+    const deletes = oauth.woodpecker.requests.filter((request) => request.method === "DELETE");
     expect(deletes.map((request) => request.headers["x-api-key"])).toEqual([ALICE_KEY]);
     await Promise.all([alice.agent.close(), bob.agent.close()]);
   });

@@ -1,43 +1,18 @@
 import { createHash, randomBytes } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { REDIRECT_URI } from "../helpers/oauth.js";
-import { type Replica, startReplica, stopReplica } from "../helpers/remote.js";
-import { type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import { describe, expect, it } from "vitest";
+import { OPERATOR_TOKEN, REDIRECT_URI, useOAuthReplicas } from "../helpers/oauth.js";
+import { stopReplica } from "../helpers/remote.js";
+import { TEST_KEY } from "../helpers/stand-in.js";
 
 // Remote mode with OAuth, through the built bin: what a stolen, replayed or forged credential
 // would try is refused. The person's part is played by plain requests to the sign-in page here
 // (oauth.test.ts drives it in Chromium).
 
-const TOKEN = "oauth-operator-token-0123456789abcdef";
+const TOKEN = OPERATOR_TOKEN;
 const OTHER_KEY = "wp-other-account-key-42";
-const SECRET = randomBytes(32).toString("base64");
 
-let woodpecker: StandIn;
-const replicas: Replica[] = [];
-
-beforeEach(async () => {
-  woodpecker = await startStandIn({ otherKeys: [OTHER_KEY] });
-});
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map(stopReplica));
-  await woodpecker.close();
-});
-
-async function replica(extra: Record<string, string>): Promise<Replica> {
-  const started = await startReplica({
-    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
-    WOODPECKER_MAX_RETRIES: "0",
-    WOODPECKER_HTTP_AUTH: "oauth",
-    WOODPECKER_HTTP_SECRET: SECRET,
-    ...extra,
-  });
-  replicas.push(started);
-  return started;
-}
-
-const withServerKey = () =>
-  replica({ WOODPECKER_API_KEY: TEST_KEY, WOODPECKER_HTTP_TOKENS: TOKEN });
-const withoutServerKey = () => replica({});
+const oauth = useOAuthReplicas({ otherKeys: [OTHER_KEY] });
+const { replica, withServerKey, withoutServerKey } = oauth;
 
 async function grantedCode(baseUrl: string, secret = TOKEN, publicUrl = baseUrl) {
   const registered = await postJson(`${baseUrl}/register`, {
@@ -271,7 +246,7 @@ describe("OAuth: attacks that fail", () => {
     for (const secret of [
       granted.cookie,
       OTHER_KEY,
-      SECRET,
+      oauth.secret,
       granted.code,
       accessToken,
       String(issued.body.refresh_token),

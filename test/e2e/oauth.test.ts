@@ -1,51 +1,31 @@
-import { randomBytes } from "node:crypto";
 import { auth } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInChromium, launchChromium } from "../helpers/chromium.js";
-import { answerSignIn, signIn, TestOAuthClient } from "../helpers/oauth.js";
-import { connectHttp, type Replica, startReplica, stopReplica } from "../helpers/remote.js";
-import { type StandIn, startStandIn, TEST_KEY } from "../helpers/stand-in.js";
+import {
+  answerSignIn,
+  OPERATOR_TOKEN,
+  signIn,
+  TestOAuthClient,
+  useOAuthReplicas,
+} from "../helpers/oauth.js";
+import { connectHttp } from "../helpers/remote.js";
+import { TEST_KEY } from "../helpers/stand-in.js";
 
 // Remote mode with OAuth, through the built bin: the SDK's own OAuth client signs in, and
 // Chromium plays the person on the server's sign-in page. (oauth-attacks.test.ts: what a stolen
 // or forged credential would try.)
 
-const TOKEN = "oauth-operator-token-0123456789abcdef";
+const TOKEN = OPERATOR_TOKEN;
 const OTHER_KEY = "wp-other-account-key-42";
-const SECRET = randomBytes(32).toString("base64");
 
 let browser: Browser;
-let woodpecker: StandIn;
-const replicas: Replica[] = [];
-
 beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(() => browser.close());
-beforeEach(async () => {
-  woodpecker = await startStandIn({ otherKeys: [OTHER_KEY] });
-});
-afterEach(async () => {
-  await Promise.all(replicas.splice(0).map(stopReplica));
-  await woodpecker.close();
-});
-
-async function replica(extra: Record<string, string>): Promise<Replica> {
-  const started = await startReplica({
-    WOODPECKER_API_BASE_URL: woodpecker.baseUrl,
-    WOODPECKER_MAX_RETRIES: "0",
-    WOODPECKER_HTTP_AUTH: "oauth",
-    WOODPECKER_HTTP_SECRET: SECRET,
-    ...extra,
-  });
-  replicas.push(started);
-  return started;
-}
-
-const withServerKey = () =>
-  replica({ WOODPECKER_API_KEY: TEST_KEY, WOODPECKER_HTTP_TOKENS: TOKEN });
-const withoutServerKey = () => replica({});
+const oauth = useOAuthReplicas({ otherKeys: [OTHER_KEY] });
+const { withServerKey, withoutServerKey } = oauth;
 
 describeInChromium("OAuth: signing in and calling tools", () => {
   it("with the server's key: the page names the client, the person enters a token, the client calls tools", async () => {
@@ -65,8 +45,8 @@ describeInChromium("OAuth: signing in and calling tools", () => {
     const deleted = await session.confirmed("delete_domain", { domain_name: "piedpiper.com" });
     expect(deleted.result.status).toBe("deletion_accepted");
     await session.close();
-    expect(woodpecker.sent("DELETE")).toHaveLength(1);
-    const deletes = woodpecker.requests.filter((request) => request.method === "DELETE");
+    expect(oauth.woodpecker.sent("DELETE")).toHaveLength(1);
+    const deletes = oauth.woodpecker.requests.filter((request) => request.method === "DELETE");
     expect(deletes[0]?.headers["x-api-key"]).toBe(TEST_KEY);
     const outcome = server.logEntries().find((entry) => entry.audit === "outcome");
     expect(outcome?.oauth_client).toMatch(/^[0-9a-f]{16}$/);
@@ -118,7 +98,7 @@ describeInChromium("OAuth: signing in and calling tools", () => {
     const deleted = await session.confirmed("delete_domain", { domain_name: "piedpiper.com" });
     expect(deleted.result.status).toBe("deletion_accepted");
     await session.close();
-    const deletes = woodpecker.requests.filter((request) => request.method === "DELETE");
+    const deletes = oauth.woodpecker.requests.filter((request) => request.method === "DELETE");
     expect(deletes.map((request) => request.headers["x-api-key"])).toEqual([OTHER_KEY]);
     expect(server.stderr()).not.toContain(OTHER_KEY);
   });

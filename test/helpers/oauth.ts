@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { auth, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type {
   OAuthClientInformationMixed,
@@ -5,6 +6,9 @@ import type {
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { BrowserContext } from "playwright-core";
+import { afterEach, beforeEach } from "vitest";
+import { type Replica, startReplica, stopReplica } from "./remote.js";
+import { type StandIn, startStandIn, TEST_KEY } from "./stand-in.js";
 
 /**
  * Where the test client says it wants the person sent back. Nothing needs to answer there: the
@@ -126,4 +130,56 @@ export async function signIn(
     throw new Error("the code was not exchanged for tokens");
   }
   return back;
+}
+
+/** The bearer token an operator hands out, taken on the sign-in page with the server's own key. */
+export const OPERATOR_TOKEN = "oauth-operator-token-0123456789abcdef";
+
+/**
+ * At the top of an end-to-end file: a Woodpecker stand-in for each test (`otherKeys` are other
+ * accounts of it), and replicas of the built bin in OAuth mode sharing one secret, all stopped
+ * after the test.
+ */
+export function useOAuthReplicas(options: {
+  otherKeys: readonly string[];
+  env?: Record<string, string>;
+}) {
+  const secret = randomBytes(32).toString("base64");
+  let woodpecker: StandIn | undefined;
+  const replicas: Replica[] = [];
+  beforeEach(async () => {
+    woodpecker = await startStandIn({ otherKeys: options.otherKeys });
+  });
+  afterEach(async () => {
+    await Promise.all(replicas.splice(0).map(stopReplica));
+    await woodpecker?.close();
+  });
+  const current = (): StandIn => {
+    if (woodpecker === undefined) throw new Error("the stand-in starts before each test");
+    return woodpecker;
+  };
+  const replica = async (extra: Record<string, string> = {}): Promise<Replica> => {
+    const started = await startReplica({
+      WOODPECKER_API_BASE_URL: current().baseUrl,
+      WOODPECKER_MAX_RETRIES: "0",
+      WOODPECKER_HTTP_AUTH: "oauth",
+      WOODPECKER_HTTP_SECRET: secret,
+      ...options.env,
+      ...extra,
+    });
+    replicas.push(started);
+    return started;
+  };
+  return {
+    secret,
+    get woodpecker(): StandIn {
+      return current();
+    },
+    replica,
+    /** The server's own key, behind the operator's token on the sign-in page. */
+    withServerKey: () =>
+      replica({ WOODPECKER_API_KEY: TEST_KEY, WOODPECKER_HTTP_TOKENS: OPERATOR_TOKEN }),
+    /** No key of its own: each person signs in with theirs. */
+    withoutServerKey: () => replica({}),
+  };
 }

@@ -114,7 +114,7 @@ describe("AuditTrail", () => {
     let written = false;
     const intent = audit.intent(SUBJECT, DELETE).then(() => (written = true));
     // The event loop turns while they wait.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setImmediate(resolve));
     expect([written, entries(), fileLines(path)]).toEqual([false, [], []]);
     holder.child.kill("SIGKILL");
     await intent;
