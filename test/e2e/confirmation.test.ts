@@ -1,9 +1,13 @@
-import type { ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PreviewTokens } from "../../src/confirmation/preview-token.js";
 import type { SandboxMailbox } from "../../src/sandbox/seed.js";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { type SpawnedServer, type SpawnOptions, useWoodpecker } from "../helpers/spawn.js";
+import {
+  type SpawnedServer,
+  type SpawnOptions,
+  useWoodpecker,
+  bothClients,
+} from "../helpers/spawn.js";
 import { jsonFault, TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -12,22 +16,9 @@ import { waitFor } from "../helpers/wait.js";
 // relays the person's yes with the preview token).
 
 const e2e = useWoodpecker();
-let prompts: string[];
-beforeEach(() => {
-  prompts = [];
-});
-
-const CLIENTS = {
-  "a client that shows forms": {
-    capabilities: { elicitation: {} },
-    onElicit: (params: ElicitRequest["params"]) => {
-      prompts.push(params.message);
-      const domain = /Delete (\S+) for good/.exec(params.message)?.[1] ?? "";
-      return { action: "accept" as const, content: { confirmation: domain } };
-    },
-  },
-  "a client that does not": {},
-} satisfies Record<string, Omit<SpawnOptions, "env">>;
+const { prompts, clients: CLIENTS } = bothClients(
+  (message) => /Delete (\S+) for good/.exec(message)?.[1] ?? "",
+);
 
 function start(client: Omit<SpawnOptions, "env"> = {}, env: Record<string, string> = {}) {
   return e2e.spawn({ ...client, env: e2e.env(env) });

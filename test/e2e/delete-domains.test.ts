@@ -1,8 +1,7 @@
-import type { ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BURNED_DOMAINS, type SandboxMailbox } from "../../src/sandbox/seed.js";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { type SpawnOptions, useWoodpecker } from "../helpers/spawn.js";
+import { type SpawnOptions, useWoodpecker, bothClients } from "../helpers/spawn.js";
 import { jsonFault } from "../helpers/stand-in.js";
 
 // delete_domains through the built bin, against a stand-in that keeps Woodpecker's request limits
@@ -10,22 +9,9 @@ import { jsonFault } from "../helpers/stand-in.js";
 // the DELETEs one after another, and each domain's own outcome.
 
 const e2e = useWoodpecker();
-let prompts: string[];
-beforeEach(() => {
-  prompts = [];
-});
-
-const CLIENTS = {
-  "a client that shows forms": {
-    capabilities: { elicitation: {} },
-    onElicit: (params: ElicitRequest["params"]) => {
-      prompts.push(params.message);
-      const value = /Type (delete \d+ domains?) to confirm/.exec(params.message)?.[1] ?? "";
-      return { action: "accept" as const, content: { confirmation: value } };
-    },
-  },
-  "a client that does not": {},
-} satisfies Record<string, Omit<SpawnOptions, "env">>;
+const { prompts, clients: CLIENTS } = bothClients(
+  (message) => /Type (delete \d+ domains?) to confirm/.exec(message)?.[1] ?? "",
+);
 
 const start = (client: Omit<SpawnOptions, "env"> = {}, env: Record<string, string> = {}) =>
   e2e.spawn({ ...client, env: e2e.env(env) });

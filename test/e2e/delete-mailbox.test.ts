@@ -1,7 +1,6 @@
-import type { ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DOMAIN_PAGE } from "../helpers/page-examples.js";
-import { type SpawnOptions, useWoodpecker } from "../helpers/spawn.js";
+import { type SpawnOptions, useWoodpecker, bothClients } from "../helpers/spawn.js";
 import { jsonFault } from "../helpers/stand-in.js";
 
 // delete_mailbox through the built bin: one mailbox goes, its domain and the other mailboxes
@@ -9,22 +8,9 @@ import { jsonFault } from "../helpers/stand-in.js";
 // only the tool it was issued by.
 
 const e2e = useWoodpecker();
-let prompts: string[];
-beforeEach(() => {
-  prompts = [];
-});
-
-const CLIENTS = {
-  "a client that shows forms": {
-    capabilities: { elicitation: {} },
-    onElicit: (params: ElicitRequest["params"]) => {
-      prompts.push(params.message);
-      const email = /Delete (\S+) for good/.exec(params.message)?.[1] ?? "";
-      return { action: "accept" as const, content: { confirmation: email.toUpperCase() } };
-    },
-  },
-  "a client that does not": {},
-} satisfies Record<string, Omit<SpawnOptions, "env">>;
+const { prompts, clients: CLIENTS } = bothClients((message) =>
+  (/Delete (\S+) for good/.exec(message)?.[1] ?? "").toUpperCase(),
+);
 
 const start = (client: Omit<SpawnOptions, "env"> = {}, env: Record<string, string> = {}) =>
   e2e.spawn({ ...client, env: e2e.env(env) });

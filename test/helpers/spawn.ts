@@ -228,3 +228,26 @@ export function useWoodpecker() {
     },
   };
 }
+
+/**
+ * The two kinds of client a confirmation rule is tested with: one that shows forms (its person
+ * types what `typed` reads off the prompt; every prompt is kept in `prompts`, emptied before each
+ * test) and one that does not (the agent relays the person's yes with the preview token).
+ */
+export function bothClients(typed: (message: string) => string) {
+  const prompts: string[] = [];
+  beforeEach(() => {
+    prompts.length = 0;
+  });
+  const clients = {
+    "a client that shows forms": {
+      capabilities: { elicitation: {} },
+      onElicit: (params: ElicitRequest["params"]) => {
+        prompts.push(params.message);
+        return { action: "accept" as const, content: { confirmation: typed(params.message) } };
+      },
+    },
+    "a client that does not": {},
+  } satisfies Record<string, Omit<SpawnOptions, "env">>;
+  return { prompts, clients };
+}
