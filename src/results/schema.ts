@@ -160,6 +160,19 @@ const FieldIssueSchema = z.object({
   value: z.string().nullable().optional(),
 });
 
+/**
+ * Set when the DELETE's last answer came on a retry after an attempt that may have landed, and a
+ * read afterwards showed `shown` (what the read showed of the target).
+ */
+export function verifiedByReadSchema(shown: string) {
+  return z
+    .literal(true)
+    .optional()
+    .describe(
+      `The DELETE's last answer was ambiguous (a retry after an attempt that may have landed); a read afterwards ${shown}.`,
+    );
+}
+
 /** The status of an answer that asks for the person's yes: neither a success nor an error. */
 export const CONFIRMATION_REQUIRED = "confirmation_required";
 

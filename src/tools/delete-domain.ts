@@ -13,6 +13,7 @@ import {
   type Preview,
   PreviewSchema,
   resultSchema,
+  verifiedByReadSchema,
   type ToolAnswer,
 } from "../results/schema.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
@@ -36,12 +37,7 @@ const outputSchema = resultSchema({
     preview: PreviewSchema.optional(),
     confirmation: confirmationSchema(CascadeChangeSchema).optional(),
     confirmed_by: ConfirmedBySchema.optional(),
-    verified_by_read: z
-      .literal(true)
-      .optional()
-      .describe(
-        "The DELETE's last answer was ambiguous (a retry after an attempt that may have landed); a read afterwards showed the domain gone or being deleted.",
-      ),
+    verified_by_read: verifiedByReadSchema("showed the domain gone or being deleted"),
   },
 });
 

@@ -15,6 +15,7 @@ import {
   type MailboxSummary,
   MailboxSummarySchema,
   resultSchema,
+  verifiedByReadSchema,
   type ToolAnswer,
 } from "../results/schema.js";
 import type { CallOptions, WoodpeckerClient } from "../woodpecker/client.js";
@@ -39,12 +40,7 @@ const outputSchema = resultSchema({
     mailbox: MailboxSummarySchema.optional(),
     confirmation: confirmationSchema().optional(),
     confirmed_by: ConfirmedBySchema.optional(),
-    verified_by_read: z
-      .literal(true)
-      .optional()
-      .describe(
-        "The DELETE's last answer was ambiguous (a retry after an attempt that may have landed); a read afterwards showed the mailbox gone.",
-      ),
+    verified_by_read: verifiedByReadSchema("showed the mailbox gone"),
   },
 });
 

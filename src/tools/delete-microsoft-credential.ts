@@ -9,6 +9,7 @@ import {
   type CredentialSummary,
   CredentialSummarySchema,
   resultSchema,
+  verifiedByReadSchema,
   type ToolAnswer,
 } from "../results/schema.js";
 import { ApiError } from "../woodpecker/api-error.js";
@@ -34,12 +35,7 @@ const outputSchema = resultSchema({
     ),
     confirmation: confirmationSchema().optional(),
     confirmed_by: ConfirmedBySchema.optional(),
-    verified_by_read: z
-      .literal(true)
-      .optional()
-      .describe(
-        "The DELETE's last answer was ambiguous (a retry after an attempt that may have landed); a read afterwards no longer listed the credential.",
-      ),
+    verified_by_read: verifiedByReadSchema("no longer listed the credential"),
   },
 });
 
