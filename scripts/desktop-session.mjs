@@ -2,16 +2,8 @@
 // sandbox. The client shows no forms, gives up on a call after the SDK's default 60 s and handles
 // no progress; the person (Debian's Chromium) answers the approval page PERSON_DELAY_S seconds
 // (90 by default) after the agent asked. It prints what each side saw, with the time.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { chromium } from "playwright-core";
+import { sandboxWithPage } from "./sandbox-page.mjs";
 
-const SERVER = fileURLToPath(new URL("../dist/index.js", import.meta.url));
-const STUB = fileURLToPath(new URL("../test/helpers/browser-stub.mjs", import.meta.url));
 const personDelayS = Number(process.env.PERSON_DELAY_S ?? "90");
 const domain = "hooli.com";
 
@@ -20,24 +12,8 @@ const say = (line) =>
   console.log(`${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${line}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const folder = mkdtempSync(join(tmpdir(), "desktop-session-"));
-const urls = join(folder, "urls");
-writeFileSync(urls, "");
-const client = new Client({ name: "desktop-like", version: "1.0.0" });
-await client.connect(
-  new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER, "--sandbox"],
-    env: {
-      PATH: process.env.PATH ?? "",
-      LOG_LEVEL: "silent",
-      WOODPECKER_APPROVAL: "browser",
-      BROWSER: `${process.execPath} ${STUB}`,
-      APPROVAL_URLS: urls,
-    },
-    stderr: "ignore",
-  }),
-);
+const session = await sandboxWithPage("desktop-like");
+const { client } = session;
 const deleteDomain = async (args) => {
   const { structuredContent: result } = await client.callTool({
     name: "delete_domain",
@@ -51,15 +27,12 @@ const deleteDomain = async (args) => {
 
 say(`agent → delete_domain { domain_name: "${domain}" }`);
 const person = (async () => {
-  while (readFileSync(urls, "utf8") === "") await sleep(50);
+  const url = await session.openedPage();
   say("the server opened the approval page in the person's browser");
   await sleep(personDelayS * 1000);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  const browser = await session.launchBrowser();
   const page = await browser.newPage();
-  await page.goto(readFileSync(urls, "utf8").trim());
+  await page.goto(url);
   say(
     `the person reads: ${await page.textContent("h1")} ${(await page.locator("ul.items li").allTextContents()).join(", ")}`,
   );
@@ -73,8 +46,12 @@ const person = (async () => {
 })();
 const asked = await deleteDomain({});
 await person;
+// A person quicker than WOODPECKER_PAGE_WAIT_MS answered while the first call still waited.
+if (asked.status !== "confirmation_required") {
+  await session.close();
+  process.exit(0);
+}
 say("the person tells the agent they answered");
 say(`agent → delete_domain { domain_name: "${domain}", preview_token: <the token it was given> }`);
 await deleteDomain({ preview_token: asked.confirmation.preview_token });
-await client.close();
-rmSync(folder, { recursive: true, force: true });
+await session.close();
