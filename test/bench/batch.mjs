@@ -2,7 +2,7 @@
 // each 50 ms late: the confirming call of a 10-domain batch (every domain read again, then the
 // DELETEs one after another) beside the same requests made directly, one after another.
 import { KEY, line, median, ms, OURS, ratio } from "./measure.mjs";
-import { benchDomain, connect } from "./stdio.mjs";
+import { benchDomain, connect, slowSimulation } from "./stdio.mjs";
 
 const LATENCY_MS = 50;
 const BATCH = 10;
@@ -14,15 +14,7 @@ export async function batchBench(Simulation) {
     Array.from({ length: BATCH }, (_, i) => `batch${run}-${i}.com`),
   );
   for (const name of batches.flat()) account.domains.push(benchDomain(name));
-  const simulation = await Simulation.start({
-    apiKey: KEY,
-    account,
-    deletionMs: 3_600_000,
-    intercept: (_request, _response, answer) => {
-      setTimeout(answer, LATENCY_MS);
-      return true;
-    },
-  });
+  const simulation = await slowSimulation(Simulation, account, LATENCY_MS);
   const headers = { "x-api-key": KEY };
   const request = (method, path) =>
     fetch(`${simulation.baseUrl}${path}`, { method, headers }).then((r) => r.text());

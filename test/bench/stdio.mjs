@@ -189,6 +189,19 @@ export async function perCallAndMemoryBench(Simulation) {
   await simulation.close();
 }
 
+/** The simulation of `account`, answering every request `latencyMs` late; no deletion completes. */
+export function slowSimulation(Simulation, account, latencyMs) {
+  return Simulation.start({
+    apiKey: KEY,
+    account,
+    deletionMs: 3_600_000,
+    intercept: (_request, _response, answer) => {
+      setTimeout(answer, latencyMs);
+      return true;
+    },
+  });
+}
+
 /** A ready domain of the simulation, with three connected mailboxes. */
 export const benchDomain = (name) => ({
   name,
@@ -217,15 +230,7 @@ export async function cascadeLatencyBench(Simulation) {
   const account = { domains: [], credentials: [] };
   for (let i = 0; i < LATENCY_RUNS * 4 + 4; i += 1)
     account.domains.push(benchDomain(`bench${i}.com`));
-  const simulation = await Simulation.start({
-    apiKey: KEY,
-    account,
-    deletionMs: 3_600_000,
-    intercept: (_request, _response, answer) => {
-      setTimeout(answer, LATENCY_MS);
-      return true;
-    },
-  });
+  const simulation = await slowSimulation(Simulation, account, LATENCY_MS);
   const env = { WOODPECKER_API_KEY: KEY, WOODPECKER_API_BASE_URL: simulation.baseUrl };
   const twoStep = await connect(OURS, env);
   const form = await connect(OURS, env, { elicitation: {} }, (request) => ({
