@@ -98,6 +98,14 @@ describe("the audit trail cannot be lost", () => {
   }
   const shuttingDown = (raw: RawServer) =>
     waitFor(() => raw.output.stderr.includes("shutting down"), { what: "the shutdown" });
+  /** A second SIGTERM while the first one drains: exit 1 at once; the last audit line. */
+  async function signalledTwice(raw: RawServer) {
+    raw.child.kill("SIGTERM");
+    await shuttingDown(raw);
+    raw.child.kill("SIGTERM");
+    expect(await raw.exited).toBe(1);
+    return audit(raw.logEntries()).at(-1);
+  }
 
   it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
     "%s while a DELETE is in flight: the call finishes, is answered and audited, then the server exits 0",
@@ -156,11 +164,7 @@ describe("the audit trail cannot be lost", () => {
 
   it("a second signal exits at once, still auditing the call in flight", async () => {
     const raw = await deleteInFlight();
-    raw.child.kill("SIGTERM");
-    await shuttingDown(raw);
-    raw.child.kill("SIGTERM");
-    expect(await raw.exited).toBe(1);
-    expect(audit(raw.logEntries()).at(-1)).toMatchObject({
+    expect(await signalledTwice(raw)).toMatchObject({
       outcome: "interrupted",
       delete_sent: true,
       attempts: 1,
@@ -186,11 +190,7 @@ describe("the audit trail cannot be lost", () => {
       "DELETE /domains/piedpiper.com",
       "GET /domains/piedpiper.com",
     ]);
-    raw.child.kill("SIGTERM");
-    await shuttingDown(raw);
-    raw.child.kill("SIGTERM");
-    expect(await raw.exited).toBe(1);
-    expect(audit(raw.logEntries()).at(-1)).toMatchObject({
+    expect(await signalledTwice(raw)).toMatchObject({
       outcome: "interrupted",
       delete_sent: true,
       attempts: 2,
