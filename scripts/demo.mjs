@@ -134,26 +134,17 @@ async function cleanupSession() {
   write(
     '── 8. User: "Clean up the agency\'s burned domains, and aviato.com." One question for the set.',
   );
-  const burned = [
-    "bachmanity.io",
-    "bachmanity-hq.com",
-    "bachmanity-labs.com",
-    "bachmanity-mail.com",
-    "bachmanity-news.com",
-    "bachmanity-team.com",
-    "bachmanityapp.com",
-    "getbachmanity.com",
-    "hellobachmanity.com",
-    "joinbachmanity.com",
-    "meetbachmanity.com",
-    "trybachmanity.com",
-  ];
+  // The agent finds them as it would: the account's domains named after the agency.
+  const { domains } = await call(client, "list_domains", {}, { detail: false });
+  const burned = domains
+    .map((domain) => domain.domain_name)
+    .filter((name) => name.includes("bachmanity"));
   const batch = await call(client, "delete_domains", { domain_names: [...burned, "aviato.com"] });
   write();
   write("── 9. The user agreed to the twelve: the agent confirms with the count and the token.");
   await call(client, "delete_domains", {
     domain_names: [...burned, "aviato.com"],
-    confirm: "delete 12 domains",
+    confirm: `delete ${burned.length} domains`,
     preview_token: batch.confirmation.preview_token,
   });
   write();
