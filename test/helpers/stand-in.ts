@@ -84,7 +84,7 @@ export async function startStandIn(
 ) {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
-  const held: (() => void)[] = [];
+  const held: { path: string; answer: () => void }[] = [];
   let mostHeld = 0;
   const closedListeners = new Set<() => void>();
   let openConnections = 0;
@@ -110,7 +110,7 @@ export async function startStandIn(
       if (index === -1) return false;
       const [fault] = faults.splice(index, 1);
       if (fault?.type === "hold") {
-        held.push(answer);
+        held.push({ path, answer });
         mostHeld = Math.max(mostHeld, held.length);
       } else if (fault !== undefined) play(fault, request, response, answer);
       return true;
@@ -143,11 +143,12 @@ export async function startStandIn(
     },
     /** Answers every held request, as the simulation would. */
     release(): void {
-      for (const answer of held.splice(0)) answer();
+      for (const { answer } of held.splice(0)) answer();
     },
-    /** Answers the request held longest. */
-    releaseOne(): void {
-      held.shift()?.();
+    /** Answers the request held longest, or the one held longest whose path contains `pathPart`. */
+    releaseOne(pathPart = ""): void {
+      const index = held.findIndex((entry) => entry.path.includes(pathPart));
+      if (index !== -1) held.splice(index, 1)[0]?.answer();
     },
     /** Resolves the next time a connection closes. */
     nextConnectionClose(): Promise<void> {
