@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { metadataHandler } from "@modelcontextprotocol/sdk/server/auth/handlers/metadata.js";
 import { requireBearerAuth } from "@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js";
 import {
+  createOAuthMetadata,
   getOAuthProtectedResourceMetadataUrl,
   mcpAuthRouter,
 } from "@modelcontextprotocol/sdk/server/auth/router.js";
@@ -154,13 +155,6 @@ function oauthApp(options: {
   return app;
 }
 
-/** Who the bearer token of a request (checked by requireBearerAuth) acts for. */
-export function callerOfGrant(request: IncomingMessage): Caller {
-  const auth = (request as IncomingMessage & { auth?: AuthInfo }).auth;
-  const grant = GrantSchema.parse(auth?.extra?.grant);
-  return { apiKey: grant.apiKey, oauthClient: clientShortId(grant.client) };
-}
-
 function siteAt(origin: string): Site {
   return { origin, resource: `${origin}/mcp`, issuer: new URL(origin).href };
 }
@@ -177,11 +171,20 @@ function siteRouter(
 ): express.Router {
   const router = express.Router();
   const resource = new URL(site.resource);
+  const issuerUrl = new URL(site.issuer);
   router.use("/authorize", withIssuerOnRedirects(site.issuer));
+  // The SDK's metadata, and that a client may name itself by its metadata document's URL.
+  router.use(
+    "/.well-known/oauth-authorization-server",
+    metadataHandler({
+      ...createOAuthMetadata({ provider, issuerUrl }),
+      client_id_metadata_document_supported: true,
+    }),
+  );
   router.use(
     mcpAuthRouter({
       provider,
-      issuerUrl: new URL(site.issuer),
+      issuerUrl,
       resourceServerUrl: resource,
       resourceName: "Woodpecker domains and Microsoft credentials (look, and delete after a yes)",
       // The client id is the sealed registration, made by the store.
@@ -190,7 +193,8 @@ function siteRouter(
       tokenOptions: { rateLimit: RATE_LIMIT_CHECKS },
     }),
   );
-  router.get(
+  // Also at the root: for clients that look there first.
+  router.use(
     "/.well-known/oauth-protected-resource",
     metadataHandler({ resource: site.resource, authorization_servers: [site.issuer] }),
   );
@@ -198,7 +202,9 @@ function siteRouter(
     "/sign-in",
     parts.signInLimit,
     express.urlencoded({ extended: false, limit: "16kb" }),
-    (request, response) => parts.pages.answer(request, response, site),
+    (request, response, next) => {
+      parts.pages.answer(request, response, site).catch(next);
+    },
   );
   router.post(
     "/approve/:id/sign-in",

@@ -3,6 +3,7 @@ import {
   InvalidTargetError,
   InvalidTokenError,
 } from "@modelcontextprotocol/sdk/server/auth/errors.js";
+import type { OAuthRegisteredClientsStore } from "@modelcontextprotocol/sdk/server/auth/clients.js";
 import type {
   AuthorizationParams,
   OAuthServerProvider,
@@ -28,13 +29,13 @@ export interface Site {
 }
 
 /**
- * The SDK's OAuthServerProvider for one site, with no store: clients, codes and tokens are all
- * sealed (see seal.ts); what this replica remembers is only which codes and refresh tokens it
+ * The SDK's OAuthServerProvider for one site, with no store: clients (unless they publish their
+ * own metadata document), codes and tokens are all sealed (see seal.ts); what this replica remembers is only which codes and refresh tokens it
  * has seen used. The SDK's handlers check PKCE, redirect URIs and client authentication; this
  * checks the resource, expiry, binding to the client, and single use.
  */
 export class SealedOAuthProvider implements OAuthServerProvider {
-  readonly clientsStore: SealedClients;
+  readonly clientsStore: OAuthRegisteredClientsStore;
   readonly #grants: Grants;
   readonly #spent: OnceOnly;
   readonly #site: Site;
@@ -47,7 +48,7 @@ export class SealedOAuthProvider implements OAuthServerProvider {
     site: Site;
     pages: SignInPages;
   }) {
-    this.clientsStore = options.clients;
+    this.clientsStore = options.clients.at(options.site.origin);
     this.#grants = options.grants;
     this.#spent = options.spent;
     this.#site = options.site;

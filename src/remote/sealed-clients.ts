@@ -4,18 +4,36 @@ import { InvalidClientMetadataError } from "@modelcontextprotocol/sdk/server/aut
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { OAuthClientInformationFullSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { isLoopback } from "../config/loopback.js";
+import { ClientMetadataDocuments, isMetadataDocumentUrl } from "./client-metadata-documents.js";
 import type { Sealer } from "./seal.js";
 
 /**
  * Dynamic Client Registration with no store: the client id handed out is the registration itself,
- * sealed, so any replica reads it back. Only https redirect URIs, or http ones to loopback, with
- * no fragment, are taken.
+ * sealed, so any replica reads it back. A client may instead name itself by the https URL of its
+ * Client ID Metadata Document. Only https redirect URIs, or http ones to loopback, with no
+ * fragment, are taken.
  */
 export class SealedClients implements OAuthRegisteredClientsStore {
   readonly #sealer: Sealer;
+  readonly #documents = new ClientMetadataDocuments(acceptableRedirect);
 
   constructor(sealer: Sealer) {
     this.#sealer = sealer;
+  }
+
+  /**
+   * The store as the site at `origin` sees it: a metadata document is fetched from public
+   * addresses only, unless the site itself is on loopback (then only this computer reaches it).
+   */
+  at(origin: string): OAuthRegisteredClientsStore {
+    const reach = isLoopback(new URL(origin).hostname) ? "any" : "public";
+    return {
+      registerClient: (client) => this.registerClient(client),
+      getClient: (clientId) =>
+        isMetadataDocumentUrl(clientId)
+          ? this.#documents.client(clientId, reach)
+          : this.getClient(clientId),
+    };
   }
 
   registerClient(

@@ -4,6 +4,8 @@ import { escape, page } from "../confirmation/approval-page/template.js";
 export interface SignInQuestion {
   clientName: string | undefined;
   redirectHost: string;
+  /** The host that publishes the client's metadata document, when it named itself by one. */
+  publishedBy?: string;
   /** `token`: one of the operator's tokens (the server holds the key); `key`: their own key. */
   asks: "token" | "key";
   /** The sealed authorization request the form carries back. */
@@ -35,7 +37,11 @@ export function signInPage(question: SignInQuestion, styleNonce: string): string
     styleNonce,
     `<p class="source">Sign-in requested</p>
 <h1>${escape(client)} asks to use your Woodpecker account</h1>
-<p class="account">It will send you back to ${escape(question.redirectHost)}.</p>
+<p class="account">${
+      question.publishedBy === undefined
+        ? ""
+        : `Its name and addresses are published by ${escape(question.publishedBy)}. `
+    }It will send you back to ${escape(question.redirectHost)}.</p>
 <p>If you allow it, it will be able to list and look at the domains, mailboxes and Microsoft
 credentials of that account, and to delete domains (with every mailbox on them) and Microsoft
 credentials: each deletion only after a confirmation.</p>

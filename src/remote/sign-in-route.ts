@@ -10,6 +10,7 @@ import type { Sealer } from "./seal.js";
 import { clientShortId, type SealedClients } from "./sealed-clients.js";
 import type { PersonSecrets } from "./person-secret.js";
 import type { SignInCookie } from "./sign-in-cookie.js";
+import { isMetadataDocumentUrl } from "./client-metadata-documents.js";
 import { signInPage } from "./sign-in-page.js";
 
 /** An authorization request the sign-in page carries, sealed, to its own POST. */
@@ -76,7 +77,7 @@ export class SignInPages {
   }
 
   /** POST /sign-in, from the page's own form. */
-  answer(request: Request, response: Response, site: Site): void {
+  async answer(request: Request, response: Response, site: Site): Promise<void> {
     const origin = request.headers.origin;
     const form = z
       .object({ request: z.string(), secret: z.string().optional(), decision: z.string() })
@@ -84,7 +85,10 @@ export class SignInPages {
     const signIn = form.success
       ? RequestSchema.safeParse(this.#sealer.open("request", form.data.request)).data
       : undefined;
-    const client = signIn === undefined ? undefined : this.#clients.getClient(signIn.clientId);
+    const client =
+      signIn === undefined
+        ? undefined
+        : await this.#clients.at(site.origin).getClient(signIn.clientId);
     if (
       (origin !== undefined && origin !== site.origin) ||
       signIn === undefined ||
@@ -134,6 +138,9 @@ export class SignInPages {
       {
         clientName: client.client_name,
         redirectHost: redirect.host,
+        ...(isMetadataDocumentUrl(client.client_id)
+          ? { publishedBy: new URL(client.client_id).host }
+          : {}),
         asks: this.#secrets.asks,
         request: this.#sealer.seal("request", request),
         ...(problem === undefined ? {} : { problem }),

@@ -35,6 +35,11 @@ describeInChromium("OAuth: signing in and calling tools", () => {
     expect(unsigned.headers.get("www-authenticate")).toContain(
       `resource_metadata="${server.url}/.well-known/oauth-protected-resource/mcp"`,
     );
+    // Also at the root, for clients that look there first.
+    for (const path of ["/mcp", ""]) {
+      const metadata = await fetch(`${server.url}/.well-known/oauth-protected-resource${path}`);
+      expect(await metadata.json()).toMatchObject({ resource: `${server.url}/mcp` });
+    }
 
     const provider = new TestOAuthClient();
     const back = await signIn(await browser.newContext(), server.url, provider, TOKEN);

@@ -26,7 +26,18 @@ export class TestOAuthClient implements OAuthClientProvider {
   verifier = "";
   authorizationUrl: URL | undefined;
 
-  constructor(readonly name = "Test agent <b>") {}
+  /**
+   * Where the client publishes its Client ID Metadata Document, which a server that takes them
+   * reads instead of a registration.
+   */
+  readonly clientMetadataUrl?: string;
+
+  constructor(
+    readonly name = "Test agent <b>",
+    clientMetadataUrl?: string,
+  ) {
+    if (clientMetadataUrl !== undefined) this.clientMetadataUrl = clientMetadataUrl;
+  }
 
   get redirectUrl(): string {
     return REDIRECT_URI;
@@ -119,7 +130,7 @@ export async function signIn(
   baseUrl: string,
   client: TestOAuthClient,
   secret: string,
-): Promise<Callback> {
+): Promise<Callback & { pageText: string }> {
   const serverUrl = `${baseUrl}/mcp`;
   if ((await auth(client, { serverUrl })) !== "REDIRECT" || client.authorizationUrl === undefined) {
     throw new Error("the client was not sent to sign in");
