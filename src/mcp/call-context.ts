@@ -1,4 +1,5 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { linkChannel } from "../confirmation/approval-page/link-channel.js";
 import { pageChannel } from "../confirmation/approval-page/page-channel.js";
 import type { Detached } from "../confirmation/deletion.js";
@@ -19,7 +20,13 @@ import { requireAccount } from "../tools/require-account.js";
 import { duration } from "../tools/wording.js";
 import type { CallOptions, RetryNotice } from "../woodpecker/client.js";
 import { auditCall, type CallRecord, oauthClientOf } from "./calls-in-flight.js";
-import { canShowForm, canShowUrl, formChannel, urlChannel } from "./elicitation.js";
+import {
+  canShowForm,
+  canShowUrl,
+  formChannel,
+  remoteUrlChannel,
+  urlChannel,
+} from "./elicitation.js";
 import { answerBody, failureBody } from "./envelope.js";
 import type { CallProgress } from "./progress.js";
 import type { ToolDependencies } from "./tool-dependencies.js";
@@ -35,6 +42,8 @@ export interface Invocation {
   progress: CallProgress;
   /** The strings and numbers of the call's arguments: see SecretScrubber.knowing. */
   callerTexts: readonly string[];
+  /** The call's JSON-RPC id: what the server asks the client during the call is tied to it. */
+  requestId: RequestId;
 }
 
 /** What a handler gets for one call: the account, its Woodpecker calls, the engine. */
@@ -56,19 +65,22 @@ export function callContext(invocation: Invocation): ToolContext {
       // The deletion is extended, not copied: what a batch asks to type follows its readings.
       const binding = { ...deletion.binding, dryRun: config.dryRun };
       const bound: typeof deletion = Object.create(deletion, { binding: { value: binding } });
+      const person = personChannels(invocation);
       return runDeletion(bound, relayed, {
         tokens: account.tokens,
         shown: deps.shared.shown,
         rooms: deps.shared.rooms,
         account: { id: account.fingerprint, words: accountInWords(config, account) },
-        person: personChannels(invocation),
+        person,
         policy: config.confirmation,
         signal,
         progress: (message) => progress.report(message),
         heartbeatMs: deps.heartbeatMs,
         waitLimit: duration(config.elicitationTimeoutMs),
         // A link in the result reaches the person only once the call answered.
-        pageWaitMs: deps.approvalPages === undefined ? config.pageWaitMs : 0,
+        pageWaitMs: person.some((channel) => channel.name === "page" && channel.linkInResult)
+          ? 0
+          : config.pageWaitMs,
         banners: banners(config),
         scrub: (text) => deps.scrubber.text(text),
         via: deletionVia(deps, record, call, progress),
@@ -191,9 +203,10 @@ function detachedDeletions(invocation: Invocation): Detached<DeletionVia> {
  * The channels to a person this call has, in the order the engine tries them: the client's form;
  * else the approval page, through the client (URL mode) or opened in the browser by this server.
  */
-function personChannels({ server, deps }: Invocation): PersonChannel[] {
+function personChannels(invocation: Invocation): PersonChannel[] {
+  const { server, deps } = invocation;
   const { config, scrubber, logger } = deps;
-  if (deps.remote === true) return remoteChannels(deps);
+  if (deps.remote === true) return remoteChannels(invocation);
   const timeoutMs = config.elicitationTimeoutMs;
   const elicits = config.elicitation === "auto";
   if (elicits && canShowForm(server.server)) {
@@ -219,16 +232,26 @@ function personChannels({ server, deps }: Invocation): PersonChannel[] {
 }
 
 /**
- * Remote mode: no form, and no URL form either: the client's answer to one would come back in a
- * request of its own, which a stateless server cannot tie to the call. With OAuth, the approval
- * page on this server, for the signed-in person, handed to the agent as a link.
+ * Remote mode: no form, whose answer would come back in a request of its own, which a stateless
+ * server cannot tie to the call. With OAuth, the approval page on this server, for the signed-in
+ * person: shown by the client where its session says it can (URL mode), and always handed to the
+ * agent as a link too.
  */
-function remoteChannels(deps: ToolDependencies): PersonChannel[] {
+function remoteChannels({ server, deps, requestId }: Invocation): PersonChannel[] {
   const { config, account } = deps;
   if (deps.approvalPages === undefined || account === undefined || config.approval === "off") {
     return [];
   }
-  return [linkChannel(deps.approvalPages(account.fingerprint))];
+  const host = deps.approvalPages(account.fingerprint);
+  if (deps.clientShowsUrl === true && config.elicitation === "auto") {
+    return [
+      remoteUrlChannel(server.server, host, {
+        relatedRequestId: requestId,
+        timeoutMs: config.elicitationTimeoutMs,
+      }),
+    ];
+  }
+  return [linkChannel(host)];
 }
 
 /** Which account a page acts on, for the person: never the key, only its fingerprint. */

@@ -1,6 +1,12 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ElicitResultSchema,
+  ErrorCode,
+  McpError,
+  type RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
 import { $ZodError } from "zod/v4/core";
+import type { PageHost } from "../confirmation/approval-page/page-server.js";
 import type {
   FormChannel,
   PageChannel,
@@ -78,12 +84,7 @@ export function urlChannel(server: Server, options: { timeoutMs: number }): Page
       let consent;
       try {
         consent = await server.elicitInput(
-          {
-            mode: "url",
-            message: `${title} Open this page to see all that goes with it, and to confirm or cancel: only you can.`,
-            url,
-            elicitationId,
-          },
+          { mode: "url", message: urlMessage(title), url, elicitationId },
           { timeout: options.timeoutMs, signal },
         );
       } catch (error) {
@@ -99,6 +100,62 @@ export function urlChannel(server: Server, options: { timeoutMs: number }): Page
       return "confirmed";
     },
   };
+}
+
+/**
+ * Remote mode's `url` channel: the client shows the person the page's address, on the stream of
+ * the call that asks. The client's consent to open it would come back in a request of its own,
+ * which a stateless server does not wait for (any replica acknowledges it): the page is the
+ * answer, and the call waits for the page alone. The client is told once it was answered.
+ */
+export function remoteUrlChannel(
+  server: Server,
+  host: PageHost,
+  options: { relatedRequestId: RequestId; timeoutMs: number },
+): PageChannel {
+  const { relatedRequestId } = options;
+  return {
+    name: "url",
+    host,
+    linkInResult: true,
+    deliver({ url, title }, signal, answered) {
+      const elicitationId = nodeCrypto().randomUUID();
+      // Not server.elicitInput: that checks a capability this request's server never heard.
+      server
+        .request(
+          {
+            method: "elicitation/create",
+            params: { mode: "url", message: urlMessage(title), url, elicitationId },
+          },
+          ElicitResultSchema,
+          { relatedRequestId, signal, timeout: options.timeoutMs },
+        )
+        .catch(() => undefined);
+      return new Promise((resolve) => {
+        if (signal.aborted) resolve("cancelled");
+        signal.addEventListener("abort", () => resolve("cancelled"), { once: true });
+        void answered.then(() => {
+          // Straight to the transport, on the call's stream before its result: the SDK checks
+          // the capability against an initialize this request's server never saw.
+          server.transport
+            ?.send(
+              {
+                jsonrpc: "2.0",
+                method: "notifications/elicitation/complete",
+                params: { elicitationId },
+              },
+              { relatedRequestId },
+            )
+            .catch(() => undefined);
+          resolve("confirmed");
+        });
+      });
+    },
+  };
+}
+
+function urlMessage(title: string): string {
+  return `${title} Open this page to see all that goes with it, and to confirm or cancel: only you can.`;
 }
 
 /**

@@ -2,6 +2,10 @@ import type { PageHost } from "../confirmation/approval-page/page-server.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import {
+  type ClientCapabilities,
+  InitializeRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { type HttpConfig, isLoopback } from "../config/parse-cli.js";
 import { MAX_KEY_LENGTH } from "../config/values.js";
 import { digest, matchesOneOf } from "../constant-time.js";
@@ -28,6 +32,10 @@ export interface Caller {
   oauthClient?: string;
   /** Remote mode with OAuth: where this caller's approval pages are served, by account. */
   approvalPages?: (account: string) => PageHost;
+  /** Remote mode with OAuth: whether the client declared URL-mode elicitation (its session says). */
+  showsUrl?: boolean;
+  /** Remote mode with OAuth: the session id an initialize is answered with. */
+  sessionFor?: (capabilities: ClientCapabilities | undefined) => string;
 }
 
 export interface HttpEndpoint {
@@ -106,6 +114,12 @@ async function handle(
   if (body.problem !== undefined) {
     refuse(response, body.problem.status, body.problem.code, body.problem.message);
     return;
+  }
+  if (caller.sessionFor !== undefined) {
+    const initialize = InitializeRequestSchema.safeParse(body.json);
+    if (initialize.success) {
+      response.setHeader("mcp-session-id", caller.sessionFor(initialize.data.params.capabilities));
+    }
   }
   const server = endpoint.serverFor(caller);
   // No sessionIdGenerator: the SDK's stateless mode.

@@ -69,6 +69,7 @@ export function registerTool(server: McpServer, tool: AnyToolDefinition, deps: T
         signal: stop.signal,
         progress: new CallProgress(extra, deps.logger),
         callerTexts: tooLarge === undefined ? textsIn(args) : [],
+        requestId: extra.requestId,
       };
       return deps.calls
         .track(record, call(invocation, args, tooLarge))

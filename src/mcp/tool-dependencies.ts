@@ -30,8 +30,8 @@ export interface ToolDependencies {
   /** How often a call waiting for a person reports progress. */
   heartbeatMs: number;
   /**
-   * Remote mode (stateless HTTP): no session to show a form in, no approval page on a remote
-   * host, so the agent channel only.
+   * Remote mode (stateless HTTP): no form (its answer would come back in a request of its own),
+   * and no approval page on this computer: with OAuth, the page on the server itself.
    */
   remote?: boolean;
   /** Remote mode with OAuth: the id of the client the caller signed in to, for the audit trail. */
@@ -41,4 +41,6 @@ export interface ToolDependencies {
    * in to the account `account` (its fingerprint) alone.
    */
   approvalPages?: (account: string) => PageHost;
+  /** Remote mode with OAuth: the client declared URL-mode elicitation when its session began. */
+  clientShowsUrl?: boolean;
 }

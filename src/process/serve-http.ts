@@ -44,7 +44,7 @@ export async function serveHttp(
     keys,
     draining: () => draining,
     logger,
-    serverFor: ({ apiKey, oauthClient, approvalPages }) => {
+    serverFor: ({ apiKey, oauthClient, approvalPages, showsUrl }) => {
       const keyed =
         apiKey === undefined ? { account: serverAccount, scrubber } : requestAccounts.get(apiKey);
       return createServer(
@@ -53,6 +53,7 @@ export async function serveHttp(
           ...keyed,
           ...(oauthClient === undefined ? {} : { oauthClient }),
           ...(approvalPages === undefined ? {} : { approvalPages }),
+          ...(showsUrl === true ? { clientShowsUrl: true } : {}),
         },
         shared,
       );

@@ -24,6 +24,7 @@ import { SealedOAuthProvider, type Site } from "./oauth-provider.js";
 import { Sealer } from "./seal.js";
 import { clientShortId, SealedClients } from "./sealed-clients.js";
 import { RemoteApprovalPages } from "./approval-pages.js";
+import { ClientSessions } from "./client-sessions.js";
 import { PersonSecrets, type SignInWith } from "./person-secret.js";
 import { SignInCookie } from "./sign-in-cookie.js";
 import { SignInPages } from "./sign-in-route.js";
@@ -71,6 +72,7 @@ export function oauthServer(options: {
     logger: options.logger,
   });
   const approvals = new RemoteApprovalPages({ cookie, secrets, accountOf });
+  const sessions = new ClientSessions(sealer);
   const originOf = (request: IncomingMessage) =>
     options.oauth.publicUrl ?? `http://${(request.headers.host ?? "").toLowerCase()}`;
   return {
@@ -79,10 +81,13 @@ export function oauthServer(options: {
       const auth = (request as IncomingMessage & { auth?: AuthInfo }).auth;
       const grant = GrantSchema.parse(auth?.extra?.grant);
       const origin = originOf(request);
+      const session = request.headers["mcp-session-id"];
       return {
         apiKey: grant.apiKey,
         oauthClient: clientShortId(grant.client),
         approvalPages: (account) => approvals.host(account, origin),
+        showsUrl: sessions.showsUrl(typeof session === "string" ? session : undefined),
+        sessionFor: (capabilities) => sessions.issue(capabilities),
       };
     },
     app: (mcp: NodeHandler) =>

@@ -1,12 +1,12 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 // Everything an OAuth server would keep in a store (client registrations, codes, access and
-// refresh tokens, the sign-in cookie) is handed out sealed instead: AES-256-GCM under a key drawn
+// refresh tokens, the sign-in cookie, MCP sessions) is handed out sealed instead: AES-256-GCM under a key drawn
 // by HKDF from WOODPECKER_HTTP_SECRET. Any replica holding the secret opens what another sealed,
 // so replicas share nothing else; a changed byte fails the tag and opens to nothing.
 
 /** What a sealed text is, bound into its tag: a code never opens as a token. */
-export type SealKind = "client" | "request" | "code" | "access" | "refresh" | "cookie";
+export type SealKind = "client" | "request" | "code" | "access" | "refresh" | "cookie" | "session";
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

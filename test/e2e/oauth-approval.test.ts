@@ -2,7 +2,13 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { describeInChromium, launchChromium } from "../helpers/chromium.js";
 import { describeWithNginx, type Nginx, startNginx } from "../helpers/nginx.js";
-import { OPERATOR_TOKEN, signIn, TestOAuthClient, useOAuthReplicas } from "../helpers/oauth.js";
+import {
+  confirmOnPage,
+  OPERATOR_TOKEN,
+  signIn,
+  TestOAuthClient,
+  useOAuthReplicas,
+} from "../helpers/oauth.js";
 import { connectHttp, type Replica } from "../helpers/remote.js";
 import { TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
@@ -32,20 +38,6 @@ async function signedIn(server: Replica, secret: string) {
   const provider = new TestOAuthClient();
   await signIn(person, server.url, provider, secret);
   return { person, agent: await connectHttp(server.url, {}, {}, provider) };
-}
-
-/** The person opens the approval page and answers it: its text once answered. */
-async function confirmOnPage(person: BrowserContext, url: string, typed: string): Promise<string> {
-  const page = await person.newPage();
-  try {
-    await page.goto(url);
-    await page.fill("#confirmation", typed);
-    await page.click('button:has-text("Delete for good")');
-    await page.waitForLoadState("load");
-    return await page.locator("body").innerText();
-  } finally {
-    await page.close();
-  }
 }
 
 async function pageSeenBy(person: BrowserContext, url: string) {

@@ -143,6 +143,24 @@ export async function signIn(
   return back;
 }
 
+/** The person opens the approval page and answers it: its text once answered. */
+export async function confirmOnPage(
+  person: BrowserContext,
+  url: string,
+  typed: string,
+): Promise<string> {
+  const page = await person.newPage();
+  try {
+    await page.goto(url);
+    await page.fill("#confirmation", typed);
+    await page.click('button:has-text("Delete for good")');
+    await page.waitForLoadState("load");
+    return await page.locator("body").innerText();
+  } finally {
+    await page.close();
+  }
+}
+
 /** The bearer token an operator hands out, taken on the sign-in page with the server's own key. */
 export const OPERATOR_TOKEN = "oauth-operator-token-0123456789abcdef";
 

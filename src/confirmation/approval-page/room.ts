@@ -72,6 +72,7 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
   #page: ServedPage | undefined;
   readonly #closing = new AbortController();
   readonly #answered: Promise<void>;
+  #markAnswered: () => void = () => undefined;
 
   constructor(plan: RoomPlan<Fields, Answer, Via>) {
     this.#plan = plan;
@@ -79,7 +80,9 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
     this.outcome = new Promise((resolve) => {
       this.#settle = resolve;
     });
-    this.#answered = this.outcome.then(() => undefined);
+    this.#answered = new Promise((resolve) => {
+      this.#markAnswered = resolve;
+    });
   }
 
   /** Still waiting for the person, or carrying out their yes. */
@@ -259,6 +262,8 @@ export class ApprovalRoom<Fields, Answer extends Said, Via> {
   #end(outcome: RoomOutcome<Answer>): void {
     if (this.#settled) return;
     this.#settled = true;
+    // Before the outcome: a channel tells the client the page is done ahead of the call's result.
+    this.#markAnswered();
     this.#settle(outcome);
     this.#page?.close();
   }
