@@ -109,6 +109,15 @@ const EnvSchema = z.object({
   ),
   WOODPECKER_HTTP_SECRET: z.preprocess(blankAsUnset, sealingSecret.optional()),
   WOODPECKER_HTTP_PUBLIC_URL: z.preprocess(blankAsUnset, publicUrl.optional()),
+  WOODPECKER_HTTP_REPLICA: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be a short name: letters, digits and -, at most 32")
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z

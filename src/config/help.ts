@@ -42,6 +42,7 @@ Environment (read at start; a misspelled name or a bad value stops the server):
   WOODPECKER_HTTP_AUTH               remote mode: tokens (default with a server key), key (default without) or oauth
   WOODPECKER_HTTP_SECRET             remote mode with oauth: 32+ random bytes, base64, the same on every replica
   WOODPECKER_HTTP_PUBLIC_URL         remote mode with oauth behind a proxy: the origin clients use (https://…)
+  WOODPECKER_HTTP_REPLICA            remote mode with oauth, several replicas: this one's name, in its approval pages' paths
   WOODPECKER_HTTP_ALLOWED_HOSTS      remote mode: host names a request's Host may name besides loopback
   WOODPECKER_HTTP_ALLOWED_ORIGINS    remote mode: origins a request may come from besides loopback
   LOG_LEVEL                          fatal, error, warn, info (default), debug, trace, silent

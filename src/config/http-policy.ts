@@ -24,6 +24,8 @@ export interface OAuthConfig {
   secret: Buffer;
   /** The origin clients use (https://mcp.example.com); undefined: each request's own, on loopback. */
   publicUrl: string | undefined;
+  /** This replica's name, in its approval pages' addresses for a load balancer to route by. */
+  replica: string | undefined;
 }
 
 export const DEFAULT_HTTP_PORT = 8080;
@@ -62,10 +64,11 @@ export function readHttpPolicy(
   if (auth === "oauth") {
     return { ...http, oauth: readOAuth(vars, { holdsKey, reachedFrom }) };
   }
-  if (vars.WOODPECKER_HTTP_SECRET !== undefined || vars.WOODPECKER_HTTP_PUBLIC_URL !== undefined) {
-    throw new ConfigError(
-      `${vars.WOODPECKER_HTTP_SECRET === undefined ? "WOODPECKER_HTTP_PUBLIC_URL" : "WOODPECKER_HTTP_SECRET"} is read only with WOODPECKER_HTTP_AUTH=oauth`,
-    );
+  const oauthOnly = (
+    ["WOODPECKER_HTTP_SECRET", "WOODPECKER_HTTP_PUBLIC_URL", "WOODPECKER_HTTP_REPLICA"] as const
+  ).find((name) => vars[name] !== undefined);
+  if (oauthOnly !== undefined) {
+    throw new ConfigError(`${oauthOnly} is read only with WOODPECKER_HTTP_AUTH=oauth`);
   }
   if (auth === "tokens" && !holdsKey) {
     throw new ConfigError(
@@ -107,7 +110,7 @@ function readOAuth(
       `WOODPECKER_HTTP_PUBLIC_URL must be set with WOODPECKER_HTTP_AUTH=oauth to serve ${options.reachedFrom}: tokens are bound to the public address clients use (https://mcp.example.com)`,
     );
   }
-  return { secret, publicUrl };
+  return { secret, publicUrl, replica: vars.WOODPECKER_HTTP_REPLICA };
 }
 
 /**

@@ -20,28 +20,33 @@ interface OpenPage {
  * The approval pages of this replica, served on its main listener at /approve/<id>: each opens
  * only in a browser that holds the sign-in cookie of the account it deletes from. Anyone else gets
  * a page to sign in with; a sign-in to another account confirms nothing. A page lives in the
- * process that opened it: another replica answers 404 for it.
+ * process that opened it: another replica answers 404 for it. A replica with a name serves its
+ * pages under /approve/<name>/, for a load balancer to send them there.
  */
 export class RemoteApprovalPages {
   readonly #pages = new Map<string, OpenPage>();
   readonly #cookie: SignInCookie;
   readonly #secrets: PersonSecrets;
   readonly #accountOf: (apiKey: string | undefined) => string;
+  /** Where this replica's pages live: /approve, or /approve/<its name>. */
+  readonly #under: string;
 
   constructor(options: {
     cookie: SignInCookie;
     secrets: PersonSecrets;
     accountOf: (apiKey: string | undefined) => string;
+    replica: string | undefined;
   }) {
     this.#cookie = options.cookie;
     this.#secrets = options.secrets;
     this.#accountOf = options.accountOf;
+    this.#under = options.replica === undefined ? "/approve" : `/approve/${options.replica}`;
   }
 
   /** Where a page for `account` is served, at `origin`. */
   host(account: string, origin: string): PageHost {
     return (handlers) => {
-      const path = approvalPath();
+      const path = approvalPath(this.#under);
       const responder = pageResponder(handlers);
       this.#pages.set(path, { account, responder });
       return Promise.resolve({

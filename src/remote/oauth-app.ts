@@ -71,7 +71,12 @@ export function oauthServer(options: {
     accountOf,
     logger: options.logger,
   });
-  const approvals = new RemoteApprovalPages({ cookie, secrets, accountOf });
+  const approvals = new RemoteApprovalPages({
+    cookie,
+    secrets,
+    accountOf,
+    replica: options.oauth.replica,
+  });
   const sessions = new ClientSessions(sealer);
   const originOf = (request: IncomingMessage) =>
     options.oauth.publicUrl ?? `http://${(request.headers.host ?? "").toLowerCase()}`;
@@ -211,14 +216,15 @@ function siteRouter(
       parts.pages.answer(request, response, site).catch(next);
     },
   );
+  // A page's path names the replica that opened it where replicas have names.
   router.post(
-    "/approve/:id/sign-in",
+    ["/approve/:id/sign-in", "/approve/:replica/:id/sign-in"],
     parts.signInLimit,
     express.urlencoded({ extended: false, limit: "16kb" }),
     (request, response) => parts.approvals.signIn(request, response, site.origin),
   );
   // The page reads its own form: no body parser before it.
-  router.all("/approve/:id", (request, response, next) => {
+  router.all(["/approve/:id", "/approve/:replica/:id"], (request, response, next) => {
     parts.approvals.answer(request, response, site.origin).catch(next);
   });
   router.all(

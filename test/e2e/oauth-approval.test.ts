@@ -141,4 +141,40 @@ describeWithNginx("OAuth: two replicas behind nginx, sharing only the secret", (
       expect(one.logEntries().some((entry) => entry.msg === "woodpecker request")).toBe(true);
     }
   });
+
+  it("each replica's pages live under its name, and nginx routes them there: the person's yes reaches the replica that asked", async () => {
+    const env = (name: string) => ({
+      WOODPECKER_API_KEY: TEST_KEY,
+      WOODPECKER_HTTP_TOKENS: TOKEN,
+      WOODPECKER_HTTP_REPLICA: name,
+    });
+    const both = await Promise.all([replica(env("r0")), replica(env("r1"))]);
+    nginx = await startNginx(both.map((one) => one.url));
+    const person = await browser.newContext();
+    const provider = new TestOAuthClient();
+    await signIn(person, nginx.url, provider, TOKEN);
+    // One agent's calls held to each replica; the person's browser goes by the page's path alone.
+    const targets = ["piedpiper.com", "hooli.com"];
+    for (const [index, domain] of targets.entries()) {
+      const agent = await connectHttp(nginx.url, { "x-replica": String(index) }, {}, provider);
+      const asked = await agent.call("delete_domain", { domain_name: domain });
+      const url = asked.result.confirmation?.approval_url ?? "";
+      expect(url.startsWith(`${nginx.url}/approve/r${index}/`)).toBe(true);
+      expect(await confirmOnPage(person, url, domain)).toMatch(/accepted/i);
+      await agent.close();
+    }
+    await waitFor(() => oauth.woodpecker.sent("DELETE").length === 2, { what: "both DELETEs" });
+    const deletes = oauth.woodpecker.requests.filter((request) => request.method === "DELETE");
+    expect(deletes.map((request) => request.headers["x-api-key"])).toEqual([TEST_KEY, TEST_KEY]);
+    expect(oauth.woodpecker.sent("DELETE").sort()).toEqual([
+      "DELETE /domains/hooli.com",
+      "DELETE /domains/piedpiper.com",
+    ]);
+    for (const [index, one] of both.entries()) {
+      const outcome = one
+        .logEntries()
+        .find((entry) => entry.audit === "outcome" && entry.confirmed_by === "page");
+      expect(outcome).toMatchObject({ target: targets[index], outcome: "deletion_accepted" });
+    }
+  });
 });

@@ -18,7 +18,8 @@ export interface Nginx {
 /**
  * nginx in front of the replicas: round robin, or the replica an `X-Replica: <index>` header
  * names (so that a test can send a preview to one replica and its confirm to another, as any
- * load balancer may).
+ * load balancer may). An approval page's path under /approve/r<index>/ goes to that replica, as
+ * docs/remote.md tells operators to route the pages of replicas named r0, r1, ….
  */
 export async function startNginx(upstreams: readonly string[]): Promise<Nginx> {
   const folder = mkdtempSync(join(tmpdir(), "nginx-"));
@@ -58,6 +59,9 @@ function config(folder: string, port: number, upstreams: readonly string[]): str
   }
   const servers = upstreams.map((url) => `    server ${new URL(url).host};`).join("\n");
   const named = upstreams.map((url, index) => `    ${index} ${new URL(url).host};`).join("\n");
+  const pages = upstreams
+    .map((url, index) => `    ~^/approve/r${index}/ ${new URL(url).host};`)
+    .join("\n");
   return `${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 1;
 daemon off;
 master_process on;
@@ -79,11 +83,15 @@ ${servers}
     default replicas;
 ${named}
   }
+  map $uri $upstream {
+    default $replica;
+${pages}
+  }
   server {
     listen 127.0.0.1:${port};
     client_max_body_size 2m;
     location / {
-      proxy_pass http://$replica;
+      proxy_pass http://$upstream;
       proxy_http_version 1.1;
       proxy_set_header Host $http_host;
       proxy_set_header Connection "";

@@ -87,6 +87,7 @@ describe("parseCli", () => {
       WOODPECKER_HTTP_AUTH: "OAuth",
       WOODPECKER_HTTP_SECRET: ` ${SEALING_SECRET} `,
       WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com/",
+      WOODPECKER_HTTP_REPLICA: " Eu-1 ",
       WOODPECKER_SANDBOX: "1",
       LOG_LEVEL: "warn",
     };
@@ -116,6 +117,7 @@ describe("parseCli", () => {
         oauth: {
           secret: Buffer.from(SEALING_SECRET, "base64"),
           publicUrl: "https://mcp.example.com",
+          replica: "eu-1",
         },
       },
       approval: "browser",
@@ -479,6 +481,9 @@ describe("remote mode", () => {
     expect(failure({ WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com" }, ["--http"])).toMatch(
       /^WOODPECKER_HTTP_PUBLIC_URL is read only with WOODPECKER_HTTP_AUTH=oauth/,
     );
+    expect(failure({ WOODPECKER_HTTP_REPLICA: "r0" }, ["--http"])).toMatch(
+      /^WOODPECKER_HTTP_REPLICA is read only with WOODPECKER_HTTP_AUTH=oauth/,
+    );
   });
 
   it.each([
@@ -489,6 +494,8 @@ describe("remote mode", () => {
     [{ WOODPECKER_HTTP_SECRET: "not base64 at all, but long enough to be 32 bytes" }, /in base64/],
     [{ WOODPECKER_HTTP_PUBLIC_URL: "http://mcp.example.com" }, /https unless on loopback/],
     [{ WOODPECKER_HTTP_PUBLIC_URL: "https://mcp.example.com/mcp" }, /must be an origin/],
+    [{ WOODPECKER_HTTP_REPLICA: "../r0" }, /WOODPECKER_HTTP_REPLICA must be a short name/],
+    [{ WOODPECKER_HTTP_REPLICA: "r".repeat(33) }, /at most 32/],
   ])("with OAuth, refuses %j, never echoing the secret", (env, why) => {
     const message = failure(
       { WOODPECKER_HTTP_AUTH: "oauth", WOODPECKER_HTTP_SECRET: SEALING_SECRET, ...env },

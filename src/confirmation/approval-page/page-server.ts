@@ -83,9 +83,9 @@ export const servePage: PageHost = async (handlers) => {
   };
 };
 
-/** A page's path: 128 random bits, so that nobody finds it who was not given it. */
-export function approvalPath(): string {
-  return `/approve/${randomBytes(16).toString("base64url")}`;
+/** A page's path, under `under`: 128 random bits, so that nobody finds it who was not given it. */
+export function approvalPath(under = "/approve"): string {
+  return `${under}/${randomBytes(16).toString("base64url")}`;
 }
 
 /**
