@@ -23,6 +23,7 @@ export default tseslint.config(
         fetch: "readonly",
         performance: "readonly",
         URL: "readonly",
+        URLSearchParams: "readonly",
         setTimeout: "readonly",
       },
     },

@@ -1,6 +1,8 @@
 // The remote-mode section of `npm run bench`: calls per second and latency over Streamable HTTP,
-// directly and through a real nginx, side by side with the bare stateless SDK server in
-// reference-http-server.mjs, both making the same GET for list_microsoft_credentials.
+// directly and through a real nginx, and directly with an OAuth access token, side by side with
+// the bare stateless SDK server in reference-http-server.mjs, all making the same GET for
+// list_microsoft_credentials.
+import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
 import {
   KEY,
@@ -27,6 +29,54 @@ const BODY = JSON.stringify({
   method: "tools/call",
   params: { name: "list_microsoft_credentials", arguments: {} },
 });
+
+/**
+ * An access token from the server in OAuth mode at `base`, as a client gets one: it registers, the
+ * person signs in on the page with the operator's token, and the code is exchanged with PKCE.
+ */
+async function signedInToken(base) {
+  const redirect = "http://127.0.0.1:49151/callback";
+  const post = (path, type, body) =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": type },
+      body: type === "application/json" ? JSON.stringify(body) : new URLSearchParams(body),
+    });
+  const client = await (
+    await post("/register", "application/json", {
+      client_name: "bench",
+      redirect_uris: [redirect],
+      token_endpoint_auth_method: "none",
+    })
+  ).json();
+  const verifier = randomBytes(32).toString("base64url");
+  const authorize = new URL(`${base}/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: client.client_id,
+    redirect_uri: redirect,
+    response_type: "code",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+    resource: `${base}/mcp`,
+  }).toString();
+  const page = await (await fetch(authorize)).text();
+  const request = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
+  const form = "application/x-www-form-urlencoded";
+  const signedIn = await post("/sign-in", form, { request, secret: TOKEN, decision: "allow" });
+  const code = new URL(signedIn.headers.get("location") ?? "").searchParams.get("code") ?? "";
+  const tokens = await (
+    await post("/token", form, {
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      client_id: client.client_id,
+      redirect_uri: redirect,
+      resource: `${base}/mcp`,
+    })
+  ).json();
+  return tokens.access_token;
+}
 
 /** `clients` loops sending one call after another; every answer is read and checked. */
 async function load(target, calls) {
@@ -75,6 +125,21 @@ export async function remoteBench(Simulation, { startNginx, NGINX }) {
     },
     (output) => /"listening":"([^"]+)"/.exec(output)?.[1],
   );
+  const oauth = await startProcess(
+    [OURS],
+    {
+      ...env,
+      WOODPECKER_HTTP_PORT: "0",
+      WOODPECKER_HTTP_AUTH: "oauth",
+      WOODPECKER_HTTP_SECRET: randomBytes(32).toString("base64"),
+      WOODPECKER_HTTP_TOKENS: TOKEN,
+      WOODPECKER_MAX_IN_FLIGHT: "7",
+      WOODPECKER_APPROVAL: "off",
+      LOG_LEVEL: "info",
+    },
+    (output) => /"listening":"([^"]+)"/.exec(output)?.[1],
+  );
+  const accessToken = await signedInToken(`http://${oauth.found}`);
   const reference = await startProcess(
     [REFERENCE],
     env,
@@ -87,6 +152,11 @@ export async function remoteBench(Simulation, { startNginx, NGINX }) {
   const targets = [
     { name: "bare reference, direct  ", url: `http://${reference.found}/mcp`, headers: {} },
     { name: "this server, direct     ", url: `http://${ours.found}/mcp`, headers: auth },
+    {
+      name: "this server, OAuth      ",
+      url: `http://${oauth.found}/mcp`,
+      headers: { authorization: `Bearer ${accessToken}` },
+    },
   ];
   if (nginx) {
     targets.push(
@@ -124,9 +194,9 @@ export async function remoteBench(Simulation, { startNginx, NGINX }) {
       `  ${target.name} ${perSecond.toFixed(0).padStart(6)} calls/s  p50 ${ms(median(sum.latencies))}  p99 ${ms(quantile(sum.latencies, 0.99))}  errors ${sum.errors}`,
     );
   }
-  for (const path of ["direct", "nginx"]) {
+  for (const path of ["direct", "OAuth", "nginx"]) {
     const mine = figures.get(`this server, ${path}`);
-    const theirs = figures.get(`bare reference, ${path}`);
+    const theirs = figures.get(`bare reference, ${path === "OAuth" ? "direct" : path}`);
     if (!mine || !theirs) continue;
     line(
       `  ${path}: throughput ${ratio(mine.perSecond / theirs.perSecond)} the reference's (goal ≥ 0.80×), p99 ${ratio(mine.p99 / theirs.p99)} (goal ≤ 1.25×)`,
@@ -137,6 +207,7 @@ export async function remoteBench(Simulation, { startNginx, NGINX }) {
   );
   await nginx?.stop();
   ours.child.kill();
+  oauth.child.kill();
   reference.child.kill();
   await simulation.close();
 }
