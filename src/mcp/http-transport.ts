@@ -115,7 +115,7 @@ async function handle(
     refuse(response, body.problem.status, body.problem.code, body.problem.message);
     return;
   }
-  if (caller.sessionFor !== undefined) {
+  if (caller.sessionFor !== undefined && isInitialize(body.json)) {
     const initialize = InitializeRequestSchema.safeParse(body.json);
     if (initialize.success) {
       response.setHeader("mcp-session-id", caller.sessionFor(initialize.data.params.capabilities));
@@ -130,6 +130,12 @@ async function handle(
   });
   await server.connect(transport);
   await transport.handleRequest(request, response, body.json);
+}
+
+function isInitialize(json: unknown): boolean {
+  return (
+    typeof json === "object" && json !== null && "method" in json && json.method === "initialize"
+  );
 }
 
 function callerOf(

@@ -78,18 +78,29 @@ export function oauthServer(options: {
     replica: options.oauth.replica,
   });
   const sessions = new ClientSessions(sealer);
+  // Read once per token, which the provider opens once: its grant, and the client's short id.
+  const signedIn = new WeakMap<AuthInfo, { apiKey: string | undefined; oauthClient: string }>();
+  const signedInAs = (auth: AuthInfo | undefined) => {
+    const known = auth === undefined ? undefined : signedIn.get(auth);
+    if (known !== undefined) return known;
+    const grant = GrantSchema.parse(auth?.extra?.grant);
+    const who = { apiKey: grant.apiKey, oauthClient: clientShortId(grant.client) };
+    if (auth !== undefined) signedIn.set(auth, who);
+    return who;
+  };
   const originOf = (request: IncomingMessage) =>
     options.oauth.publicUrl ?? `http://${(request.headers.host ?? "").toLowerCase()}`;
   return {
     /** Who the bearer token of a request (checked by requireBearerAuth) acts for. */
     callerOf(request: IncomingMessage): Caller {
-      const auth = (request as IncomingMessage & { auth?: AuthInfo }).auth;
-      const grant = GrantSchema.parse(auth?.extra?.grant);
+      const { apiKey, oauthClient } = signedInAs(
+        (request as IncomingMessage & { auth?: AuthInfo }).auth,
+      );
       const origin = originOf(request);
       const session = request.headers["mcp-session-id"];
       return {
-        apiKey: grant.apiKey,
-        oauthClient: clientShortId(grant.client),
+        apiKey,
+        oauthClient,
         approvalPages: (account) => approvals.host(account, origin),
         showsUrl: sessions.showsUrl(typeof session === "string" ? session : undefined),
         sessionFor: (capabilities) => sessions.issue(capabilities),
@@ -110,7 +121,7 @@ function oauthApp(options: {
   clients: SealedClients;
   grants: Grants;
   spent: OnceOnly;
-}): express.Express {
+}): NodeHandler {
   const { clients, grants, spent, pages, approvals } = options;
   // What a person types to sign in is guessed at no faster than this, per client address.
   const signInLimit = rateLimit({
@@ -119,21 +130,23 @@ function oauthApp(options: {
     standardHeaders: true,
     legacyHeaders: false,
   });
-  const routers = new Map<string, express.Router>();
-  const routerFor = (origin: string) => {
-    let router = routers.get(origin);
-    if (router === undefined) {
+  const sites = new Map<string, SiteRoutes>();
+  /** The routes of the site at `origin`, made at its first request; undefined: not an origin. */
+  const siteFor = (origin: string) => {
+    let routes = sites.get(origin);
+    if (routes === undefined) {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) return undefined;
       const site = siteAt(origin);
-      router = siteRouter(site, new SealedOAuthProvider({ clients, grants, spent, site, pages }), {
+      routes = siteRoutes(site, new SealedOAuthProvider({ clients, grants, spent, site, pages }), {
         pages,
         approvals,
         mcp: options.mcp,
         signInLimit,
       });
-      if (routers.size >= MAX_SITES) routers.clear();
-      routers.set(origin, router);
+      if (sites.size >= MAX_SITES) sites.clear();
+      sites.set(origin, routes);
     }
-    return router;
+    return routes;
   };
   const app = express();
   app.disable("x-powered-by");
@@ -149,12 +162,12 @@ function oauthApp(options: {
       refuse(response, 403, -32000, "Forbidden: this Host is not one this server answers");
       return;
     }
-    const origin = options.originOf(request);
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+    const routes = siteFor(options.originOf(request));
+    if (routes === undefined) {
       refuse(response, 400, -32000, "Bad request: the Host is not a host name and port");
       return;
     }
-    routerFor(origin)(request, response, next);
+    routes.router(request, response, next);
   });
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
     const status = statusOf(error);
@@ -162,14 +175,50 @@ function oauthApp(options: {
       options.logger.error({ err: error }, "an OAuth request failed inside this server");
     refuse(response, status, -32000, status >= 500 ? "Internal error" : "Bad request");
   });
-  return app;
+  // Tool calls, nearly every request, skip express, which alone costs a quarter of remote mode's
+  // throughput: the SDK's bearer check runs on the bare request, and a request it refuses goes
+  // through express, whose same check answers it the SDK's way.
+  return (request, response) => {
+    const toolCall =
+      request.url?.split("?")[0] === "/mcp" &&
+      hostAllowed(request.headers.host, options.http.allowedHosts);
+    const routes = toolCall ? siteFor(options.originOf(request)) : undefined;
+    if (routes === undefined) {
+      app(request, response);
+      return;
+    }
+    let accepted = false;
+    void Promise.resolve(
+      routes.bearer(request as Request, REFUSAL_NOTED, () => {
+        accepted = true;
+      }),
+    ).then(() => {
+      if (accepted) options.mcp(request, response);
+      else app(request, response);
+    });
+  };
+}
+
+/**
+ * What the SDK's bearer check writes a refusal to outside express: nothing is written, the
+ * request then goes through express.
+ */
+const REFUSAL_NOTED = (() => {
+  const noted = { set: () => noted, status: () => noted, json: () => noted };
+  return noted as unknown as Response;
+})();
+
+/** One public origin's OAuth routes, and the bearer check in front of its /mcp. */
+interface SiteRoutes {
+  router: express.Router;
+  bearer: RequestHandler;
 }
 
 function siteAt(origin: string): Site {
   return { origin, resource: `${origin}/mcp`, issuer: new URL(origin).href };
 }
 
-function siteRouter(
+function siteRoutes(
   site: Site,
   provider: SealedOAuthProvider,
   parts: {
@@ -178,10 +227,16 @@ function siteRouter(
     mcp: NodeHandler;
     signInLimit: RequestHandler;
   },
-): express.Router {
+): SiteRoutes {
   const router = express.Router();
   const resource = new URL(site.resource);
   const issuerUrl = new URL(site.issuer);
+  const bearer = requireBearerAuth({
+    verifier: provider,
+    resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(resource),
+    expectedResource: resource,
+  });
+  router.all("/mcp", bearer, (request, response) => parts.mcp(request, response));
   router.use("/authorize", withIssuerOnRedirects(site.issuer));
   // The SDK's metadata, and that a client may name itself by its metadata document's URL.
   router.use(
@@ -227,17 +282,8 @@ function siteRouter(
   router.all(["/approve/:id", "/approve/:replica/:id"], (request, response, next) => {
     parts.approvals.answer(request, response, site.origin).catch(next);
   });
-  router.all(
-    "/mcp",
-    requireBearerAuth({
-      verifier: provider,
-      resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(resource),
-      expectedResource: resource,
-    }),
-    (request, response) => parts.mcp(request, response),
-  );
   router.use((request, response) => parts.mcp(request, response));
-  return router;
+  return { router, bearer };
 }
 
 /**

@@ -19,6 +19,9 @@ import type { OnceOnly } from "./once-only.js";
 import type { SealedClients } from "./sealed-clients.js";
 import type { SignInPages } from "./sign-in-route.js";
 
+/** How many opened access tokens a site keeps. */
+const OPENED_KEPT = 1024;
+
 /** One public origin of the server: the resource its tokens are bound to, and its issuer. */
 export interface Site {
   origin: string;
@@ -40,6 +43,7 @@ export class SealedOAuthProvider implements OAuthServerProvider {
   readonly #spent: OnceOnly;
   readonly #site: Site;
   readonly #pages: SignInPages;
+  readonly #opened = new Map<string, AuthInfo>();
 
   constructor(options: {
     clients: SealedClients;
@@ -110,17 +114,23 @@ export class SealedOAuthProvider implements OAuthServerProvider {
     return Promise.resolve(this.#grants.tokens(refresh.grant));
   }
 
+  /** Opens a token once: it cannot change, and the SDK checks its expiry at every use. */
   verifyAccessToken(token: string): Promise<AuthInfo> {
+    const known = this.#opened.get(token);
+    if (known !== undefined) return Promise.resolve(known);
     const access = this.#grants.openAccess(token);
     if (access === undefined) throw new InvalidTokenError("the access token is not valid");
-    return Promise.resolve({
+    const info = {
       token,
       clientId: access.grant.client,
       scopes: [],
       expiresAt: Math.floor(access.expiresAt / 1000),
       resource: new URL(access.grant.resource),
       extra: { grant: access.grant },
-    });
+    };
+    if (this.#opened.size >= OPENED_KEPT) this.#opened.clear();
+    this.#opened.set(token, info);
+    return Promise.resolve(info);
   }
 
   #openCode(client: OAuthClientInformationFull, text: string) {
