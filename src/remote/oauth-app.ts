@@ -192,10 +192,13 @@ function oauthApp(options: {
       routes.bearer(request as Request, REFUSAL_NOTED, () => {
         accepted = true;
       }),
-    ).then(() => {
-      if (accepted) options.mcp(request, response);
-      else app(request, response);
-    });
+    ).then(
+      () => {
+        if (accepted) options.mcp(request, response);
+        else app(request, response);
+      },
+      () => app(request, response),
+    );
   };
 }
 
