@@ -131,11 +131,16 @@ function oauthApp(options: {
     legacyHeaders: false,
   });
   const sites = new Map<string, SiteRoutes>();
-  /** The routes of the site at `origin`, made at its first request; undefined: not an origin. */
+  /**
+   * The routes of the site at `origin`, made at its first request; undefined: not an origin, or
+   * not one an OAuth issuer may have (plain http only on localhost and 127.0.0.1).
+   */
   const siteFor = (origin: string) => {
     let routes = sites.get(origin);
     if (routes === undefined) {
-      if (!URL.canParse(origin) || new URL(origin).origin !== origin) return undefined;
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin || !mayIssue(origin)) {
+        return undefined;
+      }
       const site = siteAt(origin);
       routes = siteRoutes(site, new SealedOAuthProvider({ clients, grants, spent, site, pages }), {
         pages,
@@ -164,7 +169,12 @@ function oauthApp(options: {
     }
     const routes = siteFor(options.originOf(request));
     if (routes === undefined) {
-      refuse(response, 400, -32000, "Bad request: the Host is not a host name and port");
+      refuse(
+        response,
+        400,
+        -32000,
+        "Bad request: signing in works at http://127.0.0.1 or http://localhost, or at WOODPECKER_HTTP_PUBLIC_URL; this Host is none of them",
+      );
       return;
     }
     routes.router(request, response, next);
@@ -182,7 +192,12 @@ function oauthApp(options: {
     const toolCall =
       request.url?.split("?")[0] === "/mcp" &&
       hostAllowed(request.headers.host, options.http.allowedHosts);
-    const routes = toolCall ? siteFor(options.originOf(request)) : undefined;
+    let routes: SiteRoutes | undefined;
+    try {
+      routes = toolCall ? siteFor(options.originOf(request)) : undefined;
+    } catch {
+      // Whatever failed fails again inside express, which answers it: never a crash out here.
+    }
     if (routes === undefined) {
       app(request, response);
       return;
@@ -215,6 +230,15 @@ const REFUSAL_NOTED = (() => {
 interface SiteRoutes {
   router: express.Router;
   bearer: RequestHandler;
+}
+
+/**
+ * Whether an authorization server may be at `origin`: https, or http on localhost or 127.0.0.1
+ * alone (the SDK's rule for an issuer; it throws on any other, such as [::1] or 127.0.0.2).
+ */
+function mayIssue(origin: string): boolean {
+  const { protocol, hostname } = new URL(origin);
+  return protocol === "https:" || hostname === "localhost" || hostname === "127.0.0.1";
 }
 
 function siteAt(origin: string): Site {

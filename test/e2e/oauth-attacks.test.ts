@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { OPERATOR_TOKEN, REDIRECT_URI, useOAuthReplicas } from "../helpers/oauth.js";
@@ -254,4 +255,28 @@ describe("OAuth: attacks that fail", () => {
       expect(logs).not.toContain(secret);
     }
   });
+
+  it("a loopback Host no OAuth issuer can have ([::1], 127.0.0.2) gets 400, on /mcp too, and the server stays up", async () => {
+    const server = await withServerKey();
+    const { port } = new URL(server.url);
+    for (const host of [`[::1]:${port}`, `127.0.0.2:${port}`]) {
+      for (const path of ["/mcp", "/authorize"]) {
+        expect(await statusWithHost(server.url, path, host)).toBe(400);
+      }
+    }
+    expect((await fetch(`${server.url}/mcp`, { method: "POST", body: LIST })).status).toBe(401);
+    expect(server.child.exitCode).toBeNull();
+  });
 });
+
+/** The status a POST to `path` gets with its Host header set to `host`. */
+function statusWithHost(base: string, path: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const sent = request(`${base}${path}`, { method: "POST", headers: { host } }, (answer) => {
+      answer.resume();
+      resolve(answer.statusCode);
+    });
+    sent.on("error", reject);
+    sent.end(LIST);
+  });
+}
