@@ -1,6 +1,7 @@
 import { request } from "node:http";
 import { createHash, randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { describeWithNginx, type Nginx, startNginx } from "../helpers/nginx.js";
 import { OPERATOR_TOKEN, REDIRECT_URI, useOAuthReplicas } from "../helpers/oauth.js";
 import { stopReplica } from "../helpers/remote.js";
 import { TEST_KEY } from "../helpers/stand-in.js";
@@ -215,21 +216,7 @@ describe("OAuth: attacks that fail", () => {
 
   it("guessing at the sign-in page: after 20 answers in 15 minutes, even the right one gets 429", async () => {
     const server = await withServerKey();
-    const { authorize } = await grantedCode(server.url);
-    const page = await (await fetch(authorize)).text();
-    const request = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
-    const answer = (secret: string) =>
-      fetch(`${server.url}/sign-in`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ request, secret, decision: "allow" }),
-      });
-    // grantedCode's own sign-in was the first of the 20.
-    for (let guess = 1; guess < 20; guess += 1) {
-      expect((await answer(`wrong-guess-${guess}-0123456789`)).status).toBe(401);
-    }
-    expect((await answer(TOKEN)).status).toBe(429);
+    expect(await guessing(server.url)).toEqual([...Array<number>(19).fill(401), 429]);
   });
 
   it("no secret reaches the logs: not the key, the code, the tokens, the cookie or the HTTP secret", async () => {
@@ -279,4 +266,45 @@ function statusWithHost(base: string, path: string, host: string): Promise<numbe
     sent.on("error", reject);
     sent.end(LIST);
   });
+}
+
+describeWithNginx("OAuth behind nginx set up as docs/remote.md says", () => {
+  let nginx: Nginx | undefined;
+  afterEach(() => nginx?.stop());
+
+  it("a client that forges X-Forwarded-For at each guess is still counted as itself: 429 after 20", async () => {
+    const server = await withServerKey();
+    nginx = await startNginx([server.url]);
+    const forged = (guess: number) => ({ "x-forwarded-for": `203.0.113.${guess}` });
+    expect(await guessing(nginx.url, forged)).toEqual([...Array<number>(19).fill(401), 429]);
+  });
+});
+
+/**
+ * Signs in once, then answers the sign-in page 19 times wrong and once right, each answer with
+ * `headers(guess)`: the statuses of the 20 answers after the first sign-in.
+ */
+async function guessing(
+  baseUrl: string,
+  headers: (guess: number) => Record<string, string> = () => ({}),
+): Promise<number[]> {
+  const { authorize } = await grantedCode(baseUrl);
+  const page = await (await fetch(authorize)).text();
+  const request = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
+  const statuses: number[] = [];
+  // grantedCode's own sign-in was the first of the 20.
+  for (let guess = 1; guess <= 20; guess += 1) {
+    const answer = await fetch(`${baseUrl}/sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers(guess) },
+      body: new URLSearchParams({
+        request,
+        secret: guess === 20 ? TOKEN : `wrong-guess-${guess}-0123456789`,
+        decision: "allow",
+      }),
+    });
+    statuses.push(answer.status);
+  }
+  return statuses;
 }

@@ -94,6 +94,7 @@ ${pages}
       proxy_pass http://$upstream;
       proxy_http_version 1.1;
       proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header Connection "";
       proxy_buffering off;
     }
