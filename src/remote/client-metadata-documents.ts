@@ -21,7 +21,7 @@ const MAX_KEPT = 256;
  * every range not routed on the internet, so that a client id cannot make the server reach
  * inside (server-side request forgery).
  */
-const NOT_PUBLIC = new BlockList();
+const NOT_PUBLIC_V4 = new BlockList();
 for (const [network, prefix] of [
   ["0.0.0.0", 8],
   ["10.0.0.0", 8],
@@ -34,17 +34,25 @@ for (const [network, prefix] of [
   ["198.18.0.0", 15],
   ["224.0.0.0", 3],
 ] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, "ipv4");
+  NOT_PUBLIC_V4.addSubnet(network, prefix, "ipv4");
 }
+// Apart: a list with IPv6 rules matches some IPv4 addresses too.
+const NOT_PUBLIC_V6 = new BlockList();
+// IPv6 ranges that are not routed, or that carry an IPv4 address inside (IPv4-compatible and
+// -mapped, NAT64, 6to4, Teredo), which could name one of the ranges above.
 for (const [network, prefix] of [
-  ["::", 127],
+  ["::", 96],
   ["::ffff:0:0", 96],
   ["64:ff9b::", 96],
+  ["100::", 64],
+  ["2001::", 32],
+  ["2001:db8::", 32],
+  ["2002::", 16],
   ["fc00::", 7],
   ["fe80::", 10],
   ["ff00::", 8],
 ] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
+  NOT_PUBLIC_V6.addSubnet(network, prefix, "ipv6");
 }
 
 /** Whether `clientId` is a Client ID Metadata Document's URL: https, with a path. */
@@ -167,8 +175,11 @@ function keepFor(cacheControl: string | undefined): number {
   return maxAge === undefined ? DEFAULT_KEEP_MS : Math.min(Number(maxAge) * 1000, MAX_KEEP_MS);
 }
 
-function isPublic(address: string, family: number): boolean {
-  return !NOT_PUBLIC.check(address, family === 6 ? "ipv6" : "ipv4");
+/** Whether `address` (of IP `family` 4 or 6) may be fetched from by a server on a public address. */
+export function isPublic(address: string, family: number): boolean {
+  return family === 6
+    ? !NOT_PUBLIC_V6.check(address, "ipv6")
+    : !NOT_PUBLIC_V4.check(address, "ipv4");
 }
 
 /** Node's lookup, refusing every address that is not public: checked where the socket connects. */

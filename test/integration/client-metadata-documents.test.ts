@@ -1,6 +1,6 @@
 import { globalAgent } from "node:https";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { ClientMetadataDocuments } from "../../src/remote/client-metadata-documents.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ClientMetadataDocuments, isPublic } from "../../src/remote/client-metadata-documents.js";
 import {
   clientDocument,
   describeWithOpenssl,
@@ -101,5 +101,32 @@ describeWithOpenssl("Client ID Metadata Documents", () => {
     await documents.client(fresh, "any");
     expect(await documents.client(fresh, "any")).toMatchObject({ client_id: fresh });
     expect(host.requested).toEqual(["/kept.json", "/fresh.json", "/fresh.json"]);
+  });
+});
+
+describe("addresses a server on a public address fetches no document from", () => {
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "::",
+    "::7f00:1",
+    "::ffff:127.0.0.1",
+    "64:ff9b::7f00:1",
+    "2002:7f00:1::",
+    "2001:0:7f00:1::",
+    "fd00::1",
+    "fe80::1",
+  ])("refuses %s", (address) => {
+    expect(isPublic(address, address.includes(":") ? 6 : 4)).toBe(false);
+  });
+
+  it.each(["93.184.216.34", "8.8.8.8", "2606:4700::1111"])("takes %s", (address) => {
+    expect(isPublic(address, address.includes(":") ? 6 : 4)).toBe(true);
   });
 });
