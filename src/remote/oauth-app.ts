@@ -70,6 +70,7 @@ export function oauthServer(options: {
     cookie,
     accountOf,
     logger: options.logger,
+    spent,
   });
   const approvals = new RemoteApprovalPages({
     cookie,

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { AuthorizationParams } from "@modelcontextprotocol/sdk/server/auth/provider.js";
 import type { OAuthClientInformationFull } from "@modelcontextprotocol/sdk/shared/auth.js";
 import type { Request, Response } from "express";
@@ -6,6 +6,7 @@ import * as z from "zod";
 import type { Logger } from "../logging/logger.js";
 import { type Grant, type Grants } from "./grants.js";
 import type { Site } from "./oauth-provider.js";
+import type { OnceOnly } from "./once-only.js";
 import type { Sealer } from "./seal.js";
 import { clientShortId, type SealedClients } from "./sealed-clients.js";
 import type { PersonSecrets } from "./person-secret.js";
@@ -15,6 +16,8 @@ import { signInPage } from "./sign-in-page.js";
 
 /** An authorization request the sign-in page carries, sealed, to its own POST. */
 const RequestSchema = z.object({
+  /** What makes one sign-in's form good for one code: see answer(). */
+  id: z.string(),
   clientId: z.string(),
   redirectUri: z.string(),
   challenge: z.string(),
@@ -39,6 +42,7 @@ export class SignInPages {
   readonly #cookie: SignInCookie;
   readonly #accountOf: (apiKey: string | undefined) => string;
   readonly #logger: Logger;
+  readonly #spent: OnceOnly;
 
   constructor(options: {
     sealer: Sealer;
@@ -49,6 +53,7 @@ export class SignInPages {
     /** The fingerprint of the account a key (undefined: the server's own) acts on. */
     accountOf: (apiKey: string | undefined) => string;
     logger: Logger;
+    spent: OnceOnly;
   }) {
     this.#sealer = options.sealer;
     this.#grants = options.grants;
@@ -57,6 +62,7 @@ export class SignInPages {
     this.#cookie = options.cookie;
     this.#accountOf = options.accountOf;
     this.#logger = options.logger;
+    this.#spent = options.spent;
   }
 
   show(
@@ -66,6 +72,7 @@ export class SignInPages {
     params: AuthorizationParams,
   ): void {
     const request: SignInRequest = {
+      id: randomUUID(),
       clientId: client.client_id,
       redirectUri: params.redirectUri,
       challenge: params.codeChallenge,
@@ -112,6 +119,11 @@ export class SignInPages {
     const key = this.#secrets.check(form.data.secret ?? "");
     if (key === undefined) {
       this.#send(response, 401, client, signIn, this.#secrets.refusal);
+      return;
+    }
+    // The same form sent again (the page reloaded, or replayed) gets no second code.
+    if (!this.#spent.take(`sign-in ${signIn.id}`, signIn.expiresAt)) {
+      sendText(response, 400, "This sign-in was already used: start again from the application.");
       return;
     }
     const grant: Grant = { client: signIn.clientId, resource: signIn.resource, ...key };

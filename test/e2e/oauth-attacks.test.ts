@@ -219,6 +219,26 @@ describe("OAuth: attacks that fail", () => {
     expect(await guessing(server.url)).toEqual([...Array<number>(19).fill(401), 429]);
   });
 
+  it("the same sign-in form sent again gets no second code", async () => {
+    const server = await withServerKey();
+    const { authorize } = await grantedCode(server.url);
+    const page = await (await fetch(authorize)).text();
+    const request = /name="request" value="([^"]+)"/.exec(page)?.[1] ?? "";
+    const send = () =>
+      fetch(`${server.url}/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ request, secret: TOKEN, decision: "allow" }),
+      });
+    const first = await send();
+    expect(first.status).toBe(302);
+    expect(new URL(first.headers.get("location") ?? "").searchParams.get("code")).toBeTruthy();
+    const again = await send();
+    expect(again.status).toBe(400);
+    expect(again.headers.get("location")).toBeNull();
+  });
+
   it("no secret reaches the logs: not the key, the code, the tokens, the cookie or the HTTP secret", async () => {
     const server = await withoutServerKey();
     const granted = await grantedCode(server.url, OTHER_KEY);
