@@ -21,8 +21,7 @@ const MAX_KEPT = 256;
  * every range not routed on the internet, so that a client id cannot make the server reach
  * inside (server-side request forgery).
  */
-const NOT_PUBLIC_V4 = new BlockList();
-for (const [network, prefix] of [
+const NOT_PUBLIC_V4 = blockList("ipv4", [
   ["0.0.0.0", 8],
   ["10.0.0.0", 8],
   ["100.64.0.0", 10],
@@ -33,14 +32,11 @@ for (const [network, prefix] of [
   ["192.168.0.0", 16],
   ["198.18.0.0", 15],
   ["224.0.0.0", 3],
-] as const) {
-  NOT_PUBLIC_V4.addSubnet(network, prefix, "ipv4");
-}
-// Apart: a list with IPv6 rules matches some IPv4 addresses too.
-const NOT_PUBLIC_V6 = new BlockList();
-// IPv6 ranges that are not routed, or that carry an IPv4 address inside (IPv4-compatible and
-// -mapped, NAT64, 6to4, Teredo), which could name one of the ranges above.
-for (const [network, prefix] of [
+]);
+// Apart: a list with IPv6 rules matches some IPv4 addresses too. IPv6 ranges that are not routed,
+// or that carry an IPv4 address inside (IPv4-compatible and -mapped, NAT64, 6to4, Teredo), which
+// could name one of the ranges above.
+const NOT_PUBLIC_V6 = blockList("ipv6", [
   ["::", 96],
   ["::ffff:0:0", 96],
   ["64:ff9b::", 96],
@@ -51,8 +47,12 @@ for (const [network, prefix] of [
   ["fc00::", 7],
   ["fe80::", 10],
   ["ff00::", 8],
-] as const) {
-  NOT_PUBLIC_V6.addSubnet(network, prefix, "ipv6");
+]);
+
+function blockList(family: "ipv4" | "ipv6", subnets: readonly [string, number][]): BlockList {
+  const list = new BlockList();
+  for (const [network, prefix] of subnets) list.addSubnet(network, prefix, family);
+  return list;
 }
 
 /** Whether `clientId` is a Client ID Metadata Document's URL: https, with a path. */
