@@ -5,6 +5,7 @@ import { describeWithNginx, type Nginx, startNginx } from "../helpers/nginx.js";
 import {
   confirmOnPage,
   OPERATOR_TOKEN,
+  signedInAgent,
   signIn,
   TestOAuthClient,
   useOAuthReplicas,
@@ -33,12 +34,7 @@ const oauth = useOAuthReplicas({
 const { replica } = oauth;
 
 /** A person at their browser, signed in through an agent's client. */
-async function signedIn(server: Replica, secret: string) {
-  const person = await browser.newContext();
-  const provider = new TestOAuthClient();
-  await signIn(person, server.url, provider, secret);
-  return { person, agent: await connectHttp(server.url, {}, {}, provider) };
-}
+const signedIn = (server: Replica, secret: string) => signedInAgent(browser, server.url, secret);
 
 async function pageSeenBy(person: BrowserContext, url: string) {
   const page = await person.newPage();

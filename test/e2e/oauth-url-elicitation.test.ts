@@ -9,11 +9,11 @@ import { describeInChromium, launchChromium } from "../helpers/chromium.js";
 import {
   confirmOnPage,
   OPERATOR_TOKEN,
+  signedInAgent,
   signIn,
   TestOAuthClient,
   useOAuthReplicas,
 } from "../helpers/oauth.js";
-import { connectHttp } from "../helpers/remote.js";
 import { TEST_KEY } from "../helpers/stand-in.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -37,10 +37,9 @@ const withServerKey = () =>
 describeInChromium("OAuth: the approval page's address through the client (URL mode)", () => {
   it("the client shows the person the page while the call waits; their yes there is the call's answer", async () => {
     const server = await withServerKey();
-    const person = await browser.newContext();
-    const provider = new TestOAuthClient();
-    await signIn(person, server.url, provider, OPERATOR_TOKEN);
-    const agent = await connectHttp(server.url, {}, { elicitation: { url: {} } }, provider);
+    const { person, agent } = await signedInAgent(browser, server.url, OPERATOR_TOKEN, {
+      elicitation: { url: {} },
+    });
     const shown: ElicitRequestURLParams[] = [];
     agent.client.setRequestHandler(ElicitRequestSchema, (request) => {
       if (request.params.mode === "url") shown.push(request.params);
@@ -72,9 +71,7 @@ describeInChromium("OAuth: the approval page's address through the client (URL m
 
   it("a client that did not declare URL mode gets the link in the result at once", async () => {
     const server = await withServerKey();
-    const provider = new TestOAuthClient();
-    await signIn(await browser.newContext(), server.url, provider, OPERATOR_TOKEN);
-    const agent = await connectHttp(server.url, {}, {}, provider);
+    const { agent } = await signedInAgent(browser, server.url, OPERATOR_TOKEN);
     const asked = await agent.call("delete_domain", { domain_name: "piedpiper.com" });
     expect(asked.result.confirmation).toMatchObject({ reason: "awaiting_person" });
     expect(asked.result.confirmation?.approval_url).toMatch(/\/approve\//);

@@ -5,6 +5,7 @@ import { describeInChromium, launchChromium } from "../helpers/chromium.js";
 import {
   answerSignIn,
   OPERATOR_TOKEN,
+  signedInAgent,
   signIn,
   TestOAuthClient,
   useOAuthReplicas,
@@ -97,9 +98,7 @@ describeInChromium("OAuth: signing in and calling tools", () => {
 
   it("without a server key: the person pastes their own key, and the calls act on that account", async () => {
     const server = await withoutServerKey();
-    const provider = new TestOAuthClient();
-    await signIn(await browser.newContext(), server.url, provider, OTHER_KEY);
-    const session = await connectHttp(server.url, {}, {}, provider);
+    const { agent: session } = await signedInAgent(browser, server.url, OTHER_KEY);
     const deleted = await session.confirmed("delete_domain", { domain_name: "piedpiper.com" });
     expect(deleted.result.status).toBe("deletion_accepted");
     await session.close();

@@ -5,9 +5,10 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from "@modelcontextprotocol/sdk/shared/auth.js";
-import type { BrowserContext } from "playwright-core";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterEach, beforeEach } from "vitest";
-import { type Replica, startReplica, stopReplica } from "./remote.js";
+import { connectHttp, type Replica, startReplica, stopReplica } from "./remote.js";
 import { type StandIn, startStandIn, TEST_KEY } from "./stand-in.js";
 
 /**
@@ -141,6 +142,22 @@ export async function signIn(
     throw new Error("the code was not exchanged for tokens");
   }
   return back;
+}
+
+/**
+ * A person at their browser (a new context of `browser`), signed in to the server at `baseUrl`
+ * with `secret` through an agent's client, and that agent connected with `capabilities`.
+ */
+export async function signedInAgent(
+  browser: Browser,
+  baseUrl: string,
+  secret: string,
+  capabilities: ClientCapabilities = {},
+) {
+  const person = await browser.newContext();
+  const provider = new TestOAuthClient();
+  await signIn(person, baseUrl, provider, secret);
+  return { person, agent: await connectHttp(baseUrl, {}, capabilities, provider) };
 }
 
 /** The person opens the approval page and answers it: its text once answered. */
